@@ -1,0 +1,44 @@
+package io.tiercache.core.dm;
+
+import io.tiercache.spi.block.Errno;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One constructed target of a table: the object the kernel's {@code struct dm_target} points to,
+ * with the hooks of {@code struct target_type}. The constructor (ctr) is
+ * {@link TargetType#construct}; the destructor is {@link #dtr()}.
+ *
+ * <p>{@link #map} is synchronous: it returns when the request has completed, or throws the error
+ * it completed with. It runs on I/O threads, many at once, never while the device is suspended.
+ * The lifecycle hooks run one at a time, from the control path.
+ */
+public interface Target {
+    /** Performs the request; offsets are relative to this target's start. */
+    void map(Bio bio) throws IOException;
+
+    /** Before I/O is stopped for a suspend. */
+    default void presuspend() {}
+
+    /** After I/O has stopped and drained: write out state. */
+    default void postsuspend() {}
+
+    /** Before I/O restarts; may refuse, and the device then stays suspended. */
+    default void preresume() throws DmException {}
+
+    /** After a successful preresume, just before I/O restarts. */
+    default void resume() {}
+
+    /** The target's part of the status (INFO) line, after {@code <start> <length> <type>}. */
+    default String status() {
+        return "";
+    }
+
+    /** Handles {@code message NAME SECTOR WORDS...}; returns text to print, usually empty. */
+    default String message(List<String> words) throws DmException {
+        throw new DmException(Errno.EINVAL, "Target does not support messages");
+    }
+
+    /** Releases everything the target holds. Devices it opened are closed by the table afterwards. */
+    default void dtr() {}
+}
