@@ -1,6 +1,7 @@
 package io.tiercache.core.dm;
 
 import io.tiercache.spi.block.BlockIo;
+import io.tiercache.spi.frontend.Export;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An open reference to a mapped device, used both by tables that stack on it and by frontends.
  * Its I/O goes through the device's suspend gate to whatever table is live.
  */
-public final class DeviceHandle implements BlockIo, DeviceResolver.Opened {
+public final class DeviceHandle implements Export, DeviceResolver.Opened {
     private final MappedDevice device;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -17,8 +18,14 @@ public final class DeviceHandle implements BlockIo, DeviceResolver.Opened {
         this.device = device;
     }
 
+    @Override
     public String name() {
         return device.name();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
     }
 
     @Override

@@ -14,7 +14,8 @@ public interface TargetType {
 
     /**
      * The ctr hook: parses {@code args} and builds the target. Throws {@link TargetException} with the
-     * kernel's {@code ti->error} text when the arguments are refused.
+     * kernel's {@code ti->error} text when the arguments are refused, or a {@link DmException} already
+     * worded as a table-level refusal (e.g. from {@link TargetContext#requireArea}).
      */
-    Target construct(TargetContext context, List<String> args) throws TargetException;
+    Target construct(TargetContext context, List<String> args) throws TargetException, DmException;
 }

@@ -38,17 +38,13 @@ public final class LinearTarget implements Target {
         }
 
         @Override
-        public Target construct(TargetContext ctx, List<String> args) throws TargetException {
+        public Target construct(TargetContext ctx, List<String> args) throws TargetException, DmException {
             if (args.size() != 2) {
                 throw new TargetException("Invalid argument count");
             }
             long offset = Args.sector(args.get(1), "Invalid device sector");
             BlockIo dev = ctx.getDevice(args.get(0), "Device lookup failed");
-            try {
-                ctx.requireArea(args.get(0), dev, offset, ctx.length());
-            } catch (DmException e) {
-                throw new TargetException(e.errno(), "Device lookup failed");
-            }
+            ctx.requireArea(args.get(0), dev, offset, ctx.length());
             return new LinearTarget(dev, offset * 512);
         }
     }

@@ -1,0 +1,70 @@
+package io.tiercache.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The module boundaries, as rules every module's tests (and the distribution's, which sees all
+ * modules at once) check. Each rule also has a test proving it catches a violating class.
+ */
+public final class ArchitectureRules {
+    /** Packages of plugin modules: policies, metadata formats, frontends. */
+    public static final String[] PLUGIN_PACKAGES = {"io.tiercache.policy..", "io.tiercache.format..",
+        "io.tiercache.frontend.."};
+
+    private ArchitectureRules() {}
+
+    /** Core (engine, CLI, SPI) never imports a plugin: plugins are found at run time only. */
+    public static final ArchRule CORE_IMPORTS_NO_PLUGIN = noClasses()
+            .that().resideInAnyPackage("io.tiercache.core..", "io.tiercache.spi..", "io.tiercache.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage(PLUGIN_PACKAGES)
+            .because("core must run with any set of plugins, and plugins are loaded by PF4J");
+
+    /** A plugin uses only the SPI, its own classes, the JDK and the libraries the host shares. */
+    public static final ArchRule PLUGINS_USE_ONLY_THE_SPI = classes()
+            .that().resideInAnyPackage(PLUGIN_PACKAGES)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(
+                    "io.tiercache.spi..", "io.tiercache.policy..", "io.tiercache.format..", "io.tiercache.frontend..",
+                    "java..", "javax.net..", "javax.annotation..", "org.pf4j..", "org.slf4j..", "jakarta.inject..",
+                    "io.netty..")
+            .because("the SPI is the versioned contract; everything else in core may change any day");
+
+    /** The SPI itself depends on nothing of core's engine. */
+    public static final ArchRule SPI_IS_SELF_CONTAINED = classes()
+            .that().resideInAPackage("io.tiercache.spi..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.tiercache.spi..", "java..", "org.pf4j..")
+            .because("plugins compile against the SPI alone");
+
+    /** Netty belongs to the NBD frontend; core and other plugins stay transport-free. */
+    public static final ArchRule NETTY_ONLY_IN_FRONTEND_NBD = noClasses()
+            .that().resideOutsideOfPackage("io.tiercache.frontend.nbd..")
+            .and().resideInAPackage("io.tiercache..")
+            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .because("the I/O engine must not depend on one network stack");
+
+    /** Constructor injection only. */
+    public static final ArchRule NO_FIELD_INJECTION = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields()
+            .should().beAnnotatedWith("jakarta.inject.Inject")
+            .orShould().beAnnotatedWith("com.google.inject.Inject")
+            .because("dependencies are constructor arguments, final and visible");
+
+    /** tiercache's production classes on the class path (main code only). */
+    public static JavaClasses productionClasses() {
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // core's test-jar (on the distribution's test class path) holds the violating fixtures
+                .withImportOption(location -> !location.contains("-tests.jar"))
+                .importPackages("io.tiercache");
+    }
+
+    /** The deliberately bad classes of {@code io.tiercache.*.violating} packages in core's tests. */
+    public static JavaClasses violatingClasses() {
+        return new ClassFileImporter().importPackages("io.tiercache.core.violating", "io.tiercache.policy.violating",
+                "io.tiercache.spi.violating");
+    }
+}
