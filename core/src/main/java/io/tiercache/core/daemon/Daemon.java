@@ -65,6 +65,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        state.lock();
         state.restore(dm);
         dm.addListener(state);
         FrontendContext ctx = new FrontendContext() {

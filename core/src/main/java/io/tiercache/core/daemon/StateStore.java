@@ -26,11 +26,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateStore implements DeviceMapper.DeviceListener {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    private final Path root;
     private final Path dir;
+    private java.nio.channels.FileChannel lockChannel;
 
     @Inject
     public StateStore(DaemonConfig config) {
-        this.dir = config.state().resolve("devices");
+        this.root = config.state();
+        this.dir = root.resolve("devices");
+    }
+
+    /**
+     * Takes the state folder for this process, so that a second daemon started by mistake cannot
+     * re-create (and then suspend) the devices of the one already running. Held until exit.
+     */
+    public synchronized void lock() throws IOException {
+        if (lockChannel != null) {
+            return;
+        }
+        Files.createDirectories(root);
+        var ch = java.nio.channels.FileChannel.open(root.resolve("daemon.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        if (ch.tryLock() == null) {
+            ch.close();
+            throw new IOException("state folder " + root + " is in use by another tiercache daemon");
+        }
+        lockChannel = ch;
     }
 
     @Override
