@@ -43,6 +43,8 @@ class DaemonIT {
         Proc info = Proc.run(dir, List.of("nbdinfo", daemon.uri("demo"))).ok();
         assertThat(info.out()).contains("export-size: 67108864");
         assertThat(Files.size(dir.resolve("var/demo.img"))).isEqualTo(64L << 20);
+        assertThat(daemon.log()).contains("plugin nbd-frontend").contains("plugin smq-policy")
+                .doesNotContain("Cannot load plugin").doesNotContain("not started");
     }
 
     @Test

@@ -42,11 +42,13 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
     @Override
     public void read(ByteBuffer dst, long offset) throws IOException {
         device.submit(Bio.read(dst, offset));
+        dst.position(dst.limit());
     }
 
     @Override
     public void write(ByteBuffer src, long offset, int flags) throws IOException {
         device.submit(Bio.write(src, offset, flags));
+        src.position(src.limit());
     }
 
     @Override

@@ -247,7 +247,7 @@ public final class DeviceMapper implements DeviceResolver {
         } catch (IOException e) {
             Errno errno = e instanceof java.nio.file.NoSuchFileException ? Errno.ENOENT
                     : e instanceof java.nio.file.AccessDeniedException ? Errno.EPERM : Errno.EIO;
-            throw new DmException(errno, "cannot open " + arg + ": " + e.getMessage(), e);
+            throw new DmException(errno, "cannot open: " + errno.text(), e);
         }
     }
 

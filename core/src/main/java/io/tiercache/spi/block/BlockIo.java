@@ -18,10 +18,13 @@ public interface BlockIo {
     /** Size in bytes; always a multiple of 512 for devices made from tables. */
     long size();
 
-    /** Fills {@code dst} from its position to its limit with the bytes at {@code offset}. */
+    /**
+     * Fills {@code dst} from its position to its limit with the bytes at {@code offset}; on return
+     * its position is at its limit, as after a channel read.
+     */
     void read(ByteBuffer dst, long offset) throws IOException;
 
-    /** Writes {@code src} from its position to its limit at {@code offset}. */
+    /** Writes {@code src} from its position to its limit at {@code offset}; on return it is consumed. */
     void write(ByteBuffer src, long offset, int flags) throws IOException;
 
     /** Makes every completed write durable (REQ_PREFLUSH). */

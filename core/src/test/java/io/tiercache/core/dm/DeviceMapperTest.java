@@ -58,7 +58,13 @@ class DeviceMapperTest {
         assertThat(dm.status("lin")).containsExactly("0 16384 linear ");
         assertThat(readByte("lin", 4096)).isEqualTo((byte) 0xaa);
         try (DeviceHandle h = dm.openForIo("lin").orElseThrow()) {
-            h.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), 1 << 20, 0);
+            ByteBuffer src = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
+            h.write(src, 1 << 20, 0);
+            assertThat(src.hasRemaining()).as("consumed, as after a channel write").isFalse();
+            ByteBuffer dst = ByteBuffer.allocate(4);
+            h.read(dst, 1 << 20);
+            assertThat(dst.hasRemaining()).as("filled, as after a channel read").isFalse();
+            assertThat(dst.array()).containsExactly(1, 2, 3, 4);
             assertThat(h.size()).isEqualTo(16384L * 512);
         }
         try (RandomAccessFile f = new RandomAccessFile(fileA.toFile(), "r")) {
