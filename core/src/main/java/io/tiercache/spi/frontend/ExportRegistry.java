@@ -3,7 +3,10 @@ package io.tiercache.spi.frontend;
 import java.util.List;
 import java.util.Optional;
 
-/** The devices that can be exported right now: every device with a live table. */
+/**
+ * The devices that can be exported right now: every device with a live table. None of these calls
+ * blocks (not even on a suspended device), so a frontend may make them on its network threads.
+ */
 public interface ExportRegistry {
     /** Names of the exportable devices, sorted. */
     List<String> names();

@@ -1,0 +1,262 @@
+package io.tiercache.frontend.nbd;
+
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_CACHE;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_DISC;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_READ;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE;
+import static io.tiercache.frontend.nbd.NbdConstants.ESHUTDOWN;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.tiercache.spi.frontend.Export;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transmission phase of one connection: validates requests on the event loop, runs them on the
+ * I/O executor, and writes each reply as soon as its request completes (out of order, as the
+ * protocol allows, so a pipelining client keeps many requests in flight).
+ *
+ * <p>Every field is touched only on the channel's event loop; I/O threads hand their result back
+ * with {@code eventLoop().execute}. At most {@code ioDepth} requests (and about 128 MiB of data)
+ * run at once per connection; more wait in {@link #queued}. Reading stops while too many requests
+ * or bytes are outstanding, or the socket's outbound buffer is full, so a fast client cannot make
+ * us buffer without bound.
+ *
+ * <p>The export is closed once the connection is gone and no I/O is running on it any more.
+ */
+final class RequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+    /** Outstanding requests (running + queued) at which reading stops, and where it resumes. */
+    static final int HIGH_WATER = 256;
+    static final int LOW_WATER = 64;
+
+    /**
+     * Data of outstanding requests (WRITE payloads held, READ replies to come) at which reading
+     * stops and where it resumes: without it, 256 pipelined 32 MiB writes would pin 8 GiB.
+     */
+    static final long HIGH_WATER_BYTES = 256L << 20;
+    static final long LOW_WATER_BYTES = 64L << 20;
+
+    /** Data of running requests above which no further one starts (one always may). */
+    static final long MAX_RUNNING_BYTES = 128L << 20;
+
+    private final ServerContext server;
+    private final Export export;
+    private final long size;
+    private final boolean readOnly;
+    private final int ioDepth;
+    private final ArrayDeque<NbdRequest> queued = new ArrayDeque<>();
+    private final AtomicBoolean exportClosed = new AtomicBoolean();
+    private ChannelHandlerContext ctx;
+    private int outstanding;
+    private long outstandingBytes;
+    private int running;
+    private long runningBytes;
+    private boolean paused;
+    private boolean draining;
+    private boolean refusing;
+    private boolean inactive;
+
+    RequestHandler(ServerContext server, Export export, long size) {
+        this.server = server;
+        this.export = export;
+        this.size = size; // what the client was told; a device resized later still checks its own
+        this.readOnly = export.readOnly();
+        this.ioDepth = server.settings().ioDepth();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (server.stopping()) {
+            beginShutdown(); // stop() raced with the handshake; this connection missed the event
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof NbdRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if ((draining && !refusing) || inactive) {
+            req.release(); // nothing may follow DISC; after close nobody would read a reply
+            return;
+        }
+        if (req.type() == CMD_DISC) {
+            req.release();
+            draining = true;
+            afterChange();
+            return;
+        }
+        accept(req);
+        afterChange();
+    }
+
+    private void accept(NbdRequest req) {
+        int error = refusing ? ESHUTDOWN : RequestValidator.check(req, size, readOnly);
+        if (error != 0 || req.type() == CMD_CACHE) {
+            // CACHE is only a hint; once its range is valid there is nothing to do for it yet.
+            req.release();
+            ctx.writeAndFlush(CommandRunner.reply(ctx.alloc(), error, req.cookie()), ctx.voidPromise());
+            return;
+        }
+        outstanding++;
+        outstandingBytes += cost(req);
+        queued.add(req);
+        startQueued();
+    }
+
+    private void startQueued() {
+        while (!queued.isEmpty() && canStart(queued.peek())) {
+            start(queued.poll());
+        }
+    }
+
+    private boolean canStart(NbdRequest req) {
+        return running == 0 || (running < ioDepth && runningBytes + cost(req) <= MAX_RUNNING_BYTES);
+    }
+
+    private static long cost(NbdRequest req) {
+        return req.type() == CMD_READ || req.type() == CMD_WRITE ? req.length() : 0;
+    }
+
+    private void start(NbdRequest req) {
+        running++;
+        runningBytes += cost(req);
+        try {
+            server.ioExecutor().execute(() -> runOnIoThread(req));
+        } catch (RejectedExecutionException e) {
+            // The executor is shutting down: the server is stopping.
+            req.release();
+            finished(req, CommandRunner.reply(ctx.alloc(), ESHUTDOWN, req.cookie()));
+        }
+    }
+
+    /** On an I/O thread: do the blocking work, then hand the reply back to the event loop. */
+    private void runOnIoThread(NbdRequest req) {
+        ByteBuf reply;
+        if (req.type() == CMD_READ && !ctx.channel().isActive()) {
+            req.release(); // nobody is left to read it
+            reply = Unpooled.EMPTY_BUFFER;
+        } else {
+            reply = CommandRunner.run(ctx.alloc(), export, req);
+        }
+        try {
+            ctx.executor().execute(() -> finished(req, reply));
+        } catch (RejectedExecutionException e) {
+            // The event loops are already gone (stop() gave up waiting for this request): the
+            // connection is closed, so only the export is left to release.
+            reply.release();
+            closeExport();
+        }
+    }
+
+    private void finished(NbdRequest req, ByteBuf reply) {
+        running--;
+        runningBytes -= cost(req);
+        outstanding--;
+        outstandingBytes -= cost(req);
+        if (inactive) {
+            reply.release();
+        } else {
+            ctx.writeAndFlush(reply, ctx.voidPromise());
+        }
+        startQueued();
+        afterChange();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        afterChange();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ServerContext.Event.SHUTDOWN) {
+            beginShutdown();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    /** Requests already received still run; any still arriving get ESHUTDOWN; then we close. */
+    private void beginShutdown() {
+        draining = true;
+        refusing = true;
+        afterChange();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cleanUp();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cleanUp(); // the pipeline is torn down after channelInactive; this only covers odd paths
+    }
+
+    /** The connection is gone: drop what has not started; the export goes when I/O has drained. */
+    private void cleanUp() {
+        inactive = true;
+        for (NbdRequest req; (req = queued.poll()) != null; ) {
+            req.release();
+            outstanding--;
+            outstandingBytes -= cost(req);
+        }
+        afterChange();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: closing after error", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
+    /** Re-evaluates reading, draining and the export after any change of state. */
+    private void afterChange() {
+        if (inactive) {
+            if (running == 0) {
+                closeExport();
+            }
+            return;
+        }
+        if (draining && outstanding == 0) {
+            // Close only after every reply written so far has left.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            inactive = true; // nothing more to accept; channelInactive will follow
+            return;
+        }
+        if (outstanding >= HIGH_WATER || outstandingBytes >= HIGH_WATER_BYTES) {
+            paused = true;
+        } else if (outstanding <= LOW_WATER && outstandingBytes <= LOW_WATER_BYTES) {
+            paused = false;
+        }
+        boolean read = !paused && !(draining && !refusing) && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void closeExport() {
+        if (exportClosed.compareAndSet(false, true)) {
+            log.debug("{}: releasing export '{}'", ctx.channel().remoteAddress(), export.name());
+            try {
+                export.close();
+            } catch (RuntimeException e) {
+                log.warn("closing export '{}' failed", export.name(), e);
+            }
+        }
+    }
+}
