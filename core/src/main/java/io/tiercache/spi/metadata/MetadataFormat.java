@@ -5,14 +5,21 @@ import java.io.IOException;
 import org.pf4j.ExtensionPoint;
 
 /**
- * An on-disk cache metadata format (superblock version). The full operation set of
- * dm-cache-metadata.h arrives with the persistent-data layer; this first version lets the host
- * identify formats and ask whether a device carries one of them.
+ * An on-disk cache metadata format, registered under its superblock version ({@code "1"}, {@code
+ * "2"}). The host picks the format by the version found on the device, or by the table's feature
+ * arguments when it formats a zeroed device.
  */
 public interface MetadataFormat extends ExtensionPoint {
-    /** The superblock version this format writes. */
+    /** The superblock version this format reads and writes. */
     int version();
 
     /** True if the device's superblock is this format's. */
     boolean recognises(BlockIo metadataDevice) throws IOException;
+
+    /**
+     * Opens (or, if allowed and the device is zeroed, formats) the metadata. On a fresh open the
+     * clean-shutdown flag is durably cleared first and its old value kept for
+     * {@link CacheMetadata#cleanWhenOpened()}.
+     */
+    CacheMetadata open(BlockIo metadataDevice, OpenOptions options) throws IOException;
 }
