@@ -22,7 +22,7 @@ import org.pf4j.RuntimeMode;
 public final class TiercachePluginManager extends DefaultPluginManager {
     /** Packages a plugin must share with the host. */
     static final List<String> HOST_PACKAGES =
-            List.of("io.tiercache.spi.", "org.slf4j.", "jakarta.inject.", "io.netty.");
+            List.of("io.tiercache.spi.", "org.slf4j.", "jakarta.inject.", "io.netty.", "com.github.benmanes.caffeine.");
 
     public TiercachePluginManager(Path pluginsRoot) {
         super(pluginsRoot);
