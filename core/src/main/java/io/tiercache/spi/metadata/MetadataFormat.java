@@ -22,4 +22,16 @@ public interface MetadataFormat extends ExtensionPoint {
      * {@link CacheMetadata#cleanWhenOpened()}.
      */
     CacheMetadata open(BlockIo metadataDevice, OpenOptions options) throws IOException;
+
+    /**
+     * For {@code dump}: streams the device's content as stored (raw dirty bits and hints, whatever
+     * the clean-shutdown flag says), never writing to it.
+     */
+    void dump(BlockIo metadataDevice, MetadataImage.Visitor visitor) throws IOException;
+
+    /**
+     * For {@code restore}: formats the device with this format and writes the image, committing
+     * with the clean-shutdown flag set (as {@code cache_restore} does, unless {@code clean} is false).
+     */
+    void restore(BlockIo metadataDevice, MetadataImage.Source image, boolean clean) throws IOException;
 }
