@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tiercache", mixinStandardHelpOptions = true, versionProvider = TiercacheCommand.Version.class,
         description = "A userspace dm-cache: run the daemon, or manage its devices the way dmsetup does.",
-        subcommands = {DaemonCommand.class, HelpCommand.class})
+        subcommands = {DaemonCommand.class, SimCommand.class, HelpCommand.class})
 public final class TiercacheCommand {
     @Spec
     private CommandSpec spec;

@@ -11,6 +11,7 @@ import io.tiercache.core.plugin.fixture.EchoPolicyFactory;
 import io.tiercache.spi.policy.CachePolicyFactory;
 import io.tiercache.spi.policy.PolicyGeometry;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,9 @@ class PluginCatalogTest {
         Map<String, CachePolicyFactory> policies =
                 injector.getInstance(Key.get(new TypeLiteral<Map<String, CachePolicyFactory>>() {}));
         CachePolicyFactory echo = policies.get("echo");
-        assertThat(echo.create(new PolicyGeometry(10, 1000, 128)).setConfigValue("k", "v")).isTrue();
+        var policy = echo.create(new PolicyGeometry(10, 1000, 128), InstantSource.system());
+        assertThat(policy.setConfigValue("k", "v")).isTrue();
+        assertThat(policy.configValues()).containsExactly("k", "v");
         assertThat(policies.get("echo")).as("one instance per injector").isSameAs(echo);
     }
 
