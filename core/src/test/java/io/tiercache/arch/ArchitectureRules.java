@@ -1,12 +1,15 @@
 package io.tiercache.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.tiercache.core.cache.ModeSwitchChecks;
 
 /**
  * The module boundaries, as rules every module's tests (and the distribution's, which sees all
@@ -58,6 +61,25 @@ public final class ArchitectureRules {
             .orShould().beAnnotatedWith("com.google.inject.Inject")
             .because("dependencies are constructor arguments, final and visible");
 
+    /**
+     * The mode-switch safety checks (passthrough cleanliness, clean-when-opened, sized-but-not-loaded)
+     * run only on the cache target's preresume path: after the old table's postsuspend has written
+     * its last dirty bits. At construction they would judge a state the still-live old table keeps
+     * changing (upstream 322586745bd1); from a message handler they would judge a running table.
+     * The rule follows every call back, transitively, to {@code CacheTarget.preresume}.
+     */
+    public static final ArchRule MODE_SWITCH_CHECKS_ONLY_IN_PRERESUME = methods()
+            .that().areDeclaredIn(ModeSwitchChecks.class).and().arePublic()
+            .should(PreresumePathCondition.onlyReachedFrom("io.tiercache.core.cache.CacheTarget", "preresume"))
+            .because("mode-switch checks judge the metadata as the old table left it at postsuspend");
+
+    /** The checks stay static methods of a final class, so that every call is one the rule can follow. */
+    public static final ArchRule MODE_SWITCH_CHECKS_ARE_STATIC = methods()
+            .that().areDeclaredIn(ModeSwitchChecks.class).and().arePublic()
+            .should().beStatic()
+            .andShould().beDeclaredInClassesThat().haveModifier(JavaModifier.FINAL)
+            .because("calls through instances or interfaces would hide the caller from the preresume rule");
+
     /** tiercache's production classes on the class path (main code only). */
     public static JavaClasses productionClasses() {
         return new ClassFileImporter()
@@ -65,6 +87,11 @@ public final class ArchitectureRules {
                 // core's test-jar (on the distribution's test class path) holds the violating fixtures
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("io.tiercache");
+    }
+
+    /** The violating fixtures together with the cache target, for the preresume rule. */
+    public static JavaClasses modeSwitchFixture() {
+        return new ClassFileImporter().importPackages("io.tiercache.core.violating", "io.tiercache.core.cache");
     }
 
     /** The deliberately bad classes of {@code io.tiercache.*.violating} packages in core's tests. */

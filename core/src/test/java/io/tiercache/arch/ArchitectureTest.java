@@ -38,6 +38,24 @@ class ArchitectureTest {
     }
 
     @Test
+    void modeSwitchChecksRunOnlyInPreresume() {
+        ArchitectureRules.MODE_SWITCH_CHECKS_ONLY_IN_PRERESUME.check(production);
+        ArchitectureRules.MODE_SWITCH_CHECKS_ARE_STATIC.check(production);
+    }
+
+    @Test
+    void modeSwitchCheckFromAConstructorIsCaught() {
+        assertThatThrownBy(() -> ArchitectureRules.MODE_SWITCH_CHECKS_ONLY_IN_PRERESUME.check(
+                ArchitectureRules.modeSwitchFixture()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("refusePassthroughAfterUncleanShutdown")
+                .hasMessageContaining("is reached from the constructor")
+                .hasMessageContaining("ModeSwitchFromConstructor.<init>")
+                .hasMessageContaining("is reached from the message handler")
+                .hasMessageContaining("ModeSwitchFromMessage.message");
+    }
+
+    @Test
     void coreImportingAPluginIsCaught() {
         assertThatThrownBy(() -> ArchitectureRules.CORE_IMPORTS_NO_PLUGIN.check(violating))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("CoreImportingAPlugin");

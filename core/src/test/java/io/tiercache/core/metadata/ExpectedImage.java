@@ -91,7 +91,7 @@ public final class ExpectedImage implements MetadataImage.Source {
 
     public String xml() throws IOException {
         StringWriter out = new StringWriter();
-        replay(MetadataXml.writer(out));
+        replay(new io.tiercache.core.tools.XmlImageWriter(out, io.tiercache.core.tools.Progress.NONE));
         return out.toString();
     }
 

@@ -40,7 +40,8 @@ public abstract class FormatFixturesContract {
     /** The XML a fixture was restored from. */
     protected static ExpectedImage source(Path image) throws IOException {
         String name = image.getFileName().toString();
-        return ExpectedImage.read(MetadataXml.reader(image.resolveSibling(name.substring(0, name.indexOf('.')) + ".xml")));
+        return ExpectedImage.read(new io.tiercache.core.tools.XmlImageReader(
+                image.resolveSibling(name.substring(0, name.indexOf('.')) + ".xml"), io.tiercache.core.tools.Progress.NONE));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -172,8 +172,8 @@ public abstract class FormatToolsContract {
         MemoryDevice dev = MemoryDevice.ofMiB(4);
         // Whatever was there before is replaced, as by cache_restore.
         dev.bytes()[0] = 1;
-        format().restore(dev, MetadataXml.reader(xml), true);
-        ExpectedImage want = ExpectedImage.read(MetadataXml.reader(xml));
+        format().restore(dev, new io.tiercache.core.tools.XmlImageReader(xml, io.tiercache.core.tools.Progress.NONE), true);
+        ExpectedImage want = ExpectedImage.read(new io.tiercache.core.tools.XmlImageReader(xml, io.tiercache.core.tools.Progress.NONE));
         String expected = Files.readString(xml);
         assertThat(MetadataTestKit.normalise(want.xml())).as("our XML writer").isEqualTo(MetadataTestKit.normalise(expected));
         verify(dev, want);
@@ -193,7 +193,7 @@ public abstract class FormatToolsContract {
     void restoreWithoutCleanShutdownLoadsEverythingDirty() throws Exception {
         Path xml = MetadataTestKit.FIXTURES.resolve("small.xml");
         MemoryDevice dev = MemoryDevice.ofMiB(1);
-        format().restore(dev, MetadataXml.reader(xml), false);
+        format().restore(dev, new io.tiercache.core.tools.XmlImageReader(xml, io.tiercache.core.tools.Progress.NONE), false);
         try (GuardedMetadata md = open(dev, 128)) {
             assertThat(md.cleanWhenOpened()).isFalse();
             md.loadMappings(SMQ, (ob, cb, dirty, h) -> {

@@ -141,7 +141,7 @@ public final class MetadataTestKit {
     /** What a format's own {@code dump} prints, as XML. */
     public static String dumpXml(MetadataFormat format, BlockIo device) throws IOException {
         StringWriter out = new StringWriter();
-        format.dump(device, MetadataXml.writer(out));
+        format.dump(device, new io.tiercache.core.tools.XmlImageWriter(out, io.tiercache.core.tools.Progress.NONE));
         return out.toString();
     }
 }

@@ -6,7 +6,6 @@ import io.tiercache.core.metadata.GuardedMetadata;
 import io.tiercache.core.metadata.MemoryDevice;
 import io.tiercache.core.metadata.MetadataFormats;
 import io.tiercache.core.metadata.MetadataTestKit;
-import io.tiercache.core.metadata.MetadataXml;
 import io.tiercache.format.v1.FormatV1;
 import io.tiercache.spi.metadata.MetadataFormat;
 import io.tiercache.spi.metadata.OpenOptions;
@@ -39,7 +38,7 @@ class BothFormatsTest {
             assertThat(md.version()).isEqualTo(version);
         }
         StringWriter out = new StringWriter();
-        formats.dump(dev, MetadataXml.writer(out));
+        formats.dump(dev, new io.tiercache.core.tools.XmlImageWriter(out, io.tiercache.core.tools.Progress.NONE));
         assertThat(MetadataTestKit.normalise(out.toString()))
                 .isEqualTo(MetadataTestKit.normalise(MetadataTestKit.fixtureDump11(image)));
     }
