@@ -107,13 +107,8 @@ public final class Daemon implements AutoCloseable {
             }
         }
         started.clear();
-        // Devices stacked on others were created later; suspend them first.
-        for (String name : dm.names().reversed()) {
-            try {
-                dm.suspend(name, false);
-            } catch (DmException e) {
-                LOG.error("could not suspend {}: {}", name, e.getMessage());
-            }
+        for (DmException e : dm.suspendAll()) {
+            LOG.error("could not suspend: {}", e.getMessage());
         }
         LOG.info("tiercache daemon stopped");
     }

@@ -104,6 +104,39 @@ public final class DeviceMapper implements DeviceResolver {
     }
 
     /**
+     * Suspends every device for a clean stop, each only after every device stacked on it: an upper
+     * device's postsuspend (a cache's final metadata commit) still writes to the devices below, and
+     * I/O to a suspended device would wait forever. Failures are collected, the rest carries on.
+     */
+    public List<DmException> suspendAll() {
+        Map<String, java.util.Set<String>> lowers = new java.util.HashMap<>();
+        for (MappedDevice dev : devices.values()) {
+            Table t = dev.live();
+            lowers.put(dev.name(), t == null ? java.util.Set.of() : t.lowerDevices());
+        }
+        List<DmException> failures = new ArrayList<>();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        while (done.size() < lowers.size()) {
+            List<String> ready = lowers.keySet().stream().filter(n -> !done.contains(n))
+                    .filter(n -> lowers.entrySet().stream()
+                            .noneMatch(e -> !done.contains(e.getKey()) && e.getValue().contains(n)))
+                    .sorted().toList();
+            // A cycle cannot be built (a table only names existing devices), but never spin on one.
+            List<String> batch = ready.isEmpty()
+                    ? lowers.keySet().stream().filter(n -> !done.contains(n)).sorted().toList() : ready;
+            for (String name : batch) {
+                try {
+                    suspend(name, false);
+                } catch (DmException e) {
+                    failures.add(e);
+                }
+                done.add(name);
+            }
+        }
+        return failures;
+    }
+
+    /**
      * {@code dmsetup resume}: swaps in the inactive table if there is one (suspending first, which
      * runs the old table's postsuspend), then preresume and resume. If preresume refuses, the new
      * table stays live, the old one is destroyed anyway and the device stays suspended.

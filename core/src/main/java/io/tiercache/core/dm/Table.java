@@ -42,6 +42,17 @@ public final class Table {
         return entries;
     }
 
+    /** Names of the tiercache devices this table stacks on (its targets opened them by name). */
+    java.util.Set<String> lowerDevices() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (AutoCloseable c : openedDevices) {
+            if (c instanceof DeviceHandle h) {
+                names.add(h.name());
+            }
+        }
+        return names;
+    }
+
     public long sizeSectors() {
         return sizeBytes / 512;
     }

@@ -210,6 +210,24 @@ class DeviceMapperTest {
     }
 
     @Test
+    void suspendAllStopsUpperDevicesBeforeTheDevicesTheyStackOn() throws Exception {
+        // Names sort the wrong way round on purpose: "a-top" stacks on "z-low".
+        // The upper rec targets read their lower device at postsuspend, as a cache's final commit
+        // writes its metadata device: were the lower one suspended first, that read would hang.
+        dm.create("z-low", Optional.of("0 16384 linear " + fileA + " 0"));
+        dm.create("m-mid", Optional.of("0 16 rec mid on z-low"));
+        dm.create("a-top", Optional.of("0 16 rec top on m-mid"));
+        rec.journal.clear();
+        assertThat(CompletableFuture.supplyAsync(dm::suspendAll).get(20, TimeUnit.SECONDS)).isEmpty();
+        for (String n : dm.names()) {
+            assertThat(dm.info(n).suspended()).as(n).isTrue();
+        }
+        assertThat(rec.journal).containsSubsequence("top:postsuspend", "mid:postsuspend");
+        dm.resume("z-low");
+        assertThat(readByte("z-low", 0)).isEqualTo((byte) 0xaa);
+    }
+
+    @Test
     void clearDropsTheInactiveTable() throws Exception {
         dm.create("d", Optional.of("0 16 rec a"));
         dm.load("d", "0 16 rec b");

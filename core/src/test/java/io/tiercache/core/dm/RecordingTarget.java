@@ -17,6 +17,8 @@ final class RecordingTarget implements Target {
     final boolean refuse;
     final TargetContext ctx;
     volatile CountDownLatch gate = new CountDownLatch(0);
+    /** A device below this one ({@code rec <id> on <name>}), read at postsuspend like a final commit. */
+    io.tiercache.spi.block.BlockIo lower;
 
     RecordingTarget(String id, List<String> journal, boolean refuse, TargetContext ctx) {
         this.id = id;
@@ -44,6 +46,13 @@ final class RecordingTarget implements Target {
     @Override
     public void postsuspend() {
         journal.add(id + ":postsuspend");
+        if (lower != null) {
+            try {
+                lower.read(java.nio.ByteBuffer.allocate(512), 0);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
@@ -95,11 +104,14 @@ final class RecordingTarget implements Target {
 
         @Override
         public Target construct(TargetContext ctx, List<String> args) throws TargetException {
-            if (args.isEmpty() || args.size() > 2) {
+            if (args.isEmpty() || args.size() > 3) {
                 throw new TargetException("Invalid argument count");
             }
             journal.add(args.getFirst() + ":ctr");
             last = new RecordingTarget(args.getFirst(), journal, args.size() == 2 && args.get(1).equals("refuse"), ctx);
+            if (args.size() == 3 && args.get(1).equals("on")) {
+                last.lower = ctx.getDevice(args.get(2), "Device lookup failed");
+            }
             return last;
         }
     }
