@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tiercache", mixinStandardHelpOptions = true, versionProvider = TiercacheCommand.Version.class,
         description = "A userspace dm-cache: run the daemon, or manage its devices the way dmsetup does.",
         subcommands = {DaemonCommand.class, SimCommand.class, CheckCommand.class, DumpCommand.class, RestoreCommand.class,
-            RepairCommand.class, MetadataSizeCommand.class, HelpCommand.class})
+            RepairCommand.class, MetadataSizeCommand.class, WritebackCommand.class, HelpCommand.class})
 public final class TiercacheCommand {
     @Spec
     private CommandSpec spec;

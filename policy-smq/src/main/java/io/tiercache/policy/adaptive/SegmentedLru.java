@@ -1,0 +1,81 @@
+package io.tiercache.policy.adaptive;
+
+import static io.tiercache.policy.adaptive.LinkedLists.NONE;
+import static io.tiercache.policy.adaptive.LinkedLists.PROBATION;
+import static io.tiercache.policy.adaptive.LinkedLists.PROTECTED;
+
+/**
+ * The order in which cached blocks are given up: a segmented LRU. A newly promoted block enters the
+ * <em>probation</em> segment; a hit there moves it to the <em>protected</em> segment (at most 80 % of
+ * the cache), whose least recently used block falls back to probation when it overflows. The
+ * replacement victim is the least recently used block of probation, so a block that was copied in
+ * and never used again is the first to go, while a block used again since its promotion survives a
+ * while without use.
+ */
+final class SegmentedLru {
+    static final int PROTECTED_PERCENT = 80;
+    /** Blocks with a writeback in flight stay in their segment but are skipped as victims. */
+    private static final int VICTIM_SCAN = 16;
+
+    private final BlockTable blocks;
+    private final LinkedLists lists;
+    private final int protectedCapacity;
+
+    SegmentedLru(BlockTable blocks, LinkedLists lists) {
+        this.blocks = blocks;
+        this.lists = lists;
+        this.protectedCapacity = (int) ((long) blocks.size() * PROTECTED_PERCENT / 100);
+    }
+
+    /** A freshly promoted or loaded block, at the most recent end of its segment. */
+    void add(int c, boolean isProtected) {
+        if (isProtected && lists.size(PROTECTED) < protectedCapacity) {
+            blocks.set(c, BlockTable.PROTECTED, true);
+            lists.addTail(PROTECTED, c);
+        } else {
+            blocks.set(c, BlockTable.PROTECTED, false);
+            lists.addTail(PROBATION, c);
+        }
+    }
+
+    /** A hit: to the most recent end of protected, possibly pushing protected's oldest to probation. */
+    void touch(int c) {
+        if (blocks.is(c, BlockTable.PROTECTED)) {
+            lists.remove(PROTECTED, c);
+            lists.addTail(PROTECTED, c);
+            return;
+        }
+        lists.remove(PROBATION, c);
+        blocks.set(c, BlockTable.PROTECTED, true);
+        lists.addTail(PROTECTED, c);
+        if (lists.size(PROTECTED) > protectedCapacity) {
+            int old = lists.pollHead(PROTECTED);
+            blocks.set(old, BlockTable.PROTECTED, false);
+            lists.addTail(PROBATION, old);
+        }
+    }
+
+    void remove(int c) {
+        lists.remove(blocks.is(c, BlockTable.PROTECTED) ? PROTECTED : PROBATION, c);
+    }
+
+    /** The block to give up next: the oldest mapped block of probation, else of protected; or NONE. */
+    int victim() {
+        int c = firstMapped(PROBATION);
+        return c != NONE ? c : firstMapped(PROTECTED);
+    }
+
+    private int firstMapped(int list) {
+        int c = lists.head(list);
+        for (int i = 0; c != NONE && i < VICTIM_SCAN; i++, c = lists.next(c)) {
+            if (blocks.state(c) == BlockTable.MAPPED) {
+                return c;
+            }
+        }
+        return NONE;
+    }
+
+    boolean isProtected(int c) {
+        return blocks.is(c, BlockTable.PROTECTED);
+    }
+}
