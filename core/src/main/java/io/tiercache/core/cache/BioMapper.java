@@ -95,6 +95,32 @@ final class BioMapper {
         }
     }
 
+    /**
+     * A hint that {@code [offset, offset + length)} will be read soon (NBD's {@code CMD_CACHE};
+     * dm-cache has no such request). Each whole block is looked up as a read, so the policy counts
+     * the access and, if that makes the block worth it, queues a promotion the worker carries out;
+     * nothing is read here and no hit or miss is counted. Passthrough never promotes.
+     */
+    void prefetch(long offset, long length) throws IOException {
+        if (modes.mode() == MetadataMode.FAIL || mode == IoMode.PASSTHROUGH || length <= 0) {
+            return;
+        }
+        long first = offset / blockBytes;
+        long last = Math.min((offset + length - 1) / blockBytes, geometry.originBlocks() - 1);
+        boolean queued = false;
+        try {
+            for (long oblock = first; oblock <= last; oblock++) {
+                queued |= Lookup.workQueued(policy.lookup(oblock, Direction.READ, false));
+            }
+        } catch (PolicyViolationException e) {
+            modes.policyFailed(e);
+            throw new BlockIoException(Errno.EIO, e.getMessage(), e);
+        }
+        if (queued) {
+            worker.wake();
+        }
+    }
+
     private void split(boolean write, long offset, long length, ByteBuffer data, int flags) throws IOException {
         int base = data.position();
         for (long done = 0; done < length; ) {

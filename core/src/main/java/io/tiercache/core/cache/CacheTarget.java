@@ -5,6 +5,8 @@ import io.tiercache.core.dm.DmException;
 import io.tiercache.core.dm.Target;
 import io.tiercache.core.policy.CheckedPolicy;
 import io.tiercache.spi.block.BlockIo;
+import io.tiercache.spi.frontend.BlockStatusContext;
+import io.tiercache.spi.frontend.ExtentSink;
 import io.tiercache.spi.metadata.MetadataStats;
 import io.tiercache.spi.metadata.PolicyIdentity;
 import java.io.IOException;
@@ -47,6 +49,7 @@ public final class CacheTarget implements Target {
     private final Waker waker;
     private final BioMapper mapper;
     private final Preresume preresume;
+    private final CacheReport report;
     private final MetadataSync sync;
     private final CacheMessages messages;
     private final StatusLine.Settings settings;
@@ -82,6 +85,7 @@ public final class CacheTarget implements Target {
                 g.blockBytes(), log);
         this.mapper = new BioMapper(mode, g, p.args().discardPassdown(), prison, policy, dirty, discards, devices,
                 committer, stats, io, modes, migrations, invalidator, gate, worker);
+        this.report = new CacheReport(g, policy);
         this.preresume = new Preresume(log, mode, g, p.cacheDevice(), handle, modes, ops, policy, p.identity(), dirty,
                 discards);
         this.sync = new MetadataSync(log, ops, committer, dirty, discards, g, stats, policy, p.identity(),
@@ -96,6 +100,21 @@ public final class CacheTarget implements Target {
     @Override
     public void map(Bio bio) throws IOException {
         mapper.map(bio);
+    }
+
+    /** The {@code tiercache:cache} context says where each block lives; others get the default answer. */
+    @Override
+    public void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink) {
+        if (context == BlockStatusContext.CACHE) {
+            report.report(offset, length, sink);
+        } else {
+            sink.extent(length, 0);
+        }
+    }
+
+    @Override
+    public void prefetch(long offset, long length) throws IOException {
+        mapper.prefetch(offset, length);
     }
 
     /** The waker's round: tick, wake the worker, ask for a commit. Must not throw. */

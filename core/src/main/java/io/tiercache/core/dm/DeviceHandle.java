@@ -1,9 +1,16 @@
 package io.tiercache.core.dm;
 
 import io.tiercache.spi.block.BlockIo;
+import io.tiercache.spi.frontend.BlockStatusContext;
 import io.tiercache.spi.frontend.Export;
+import io.tiercache.spi.frontend.ExtentSink;
+import io.tiercache.spi.frontend.FileSpan;
+import io.tiercache.spi.frontend.ReadRegions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,6 +33,15 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
     @Override
     public boolean readOnly() {
         return false;
+    }
+
+    /**
+     * Every handle of a device goes through the same live table, and a flush reaches all of its
+     * targets, so it covers the writes completed through any other handle as well.
+     */
+    @Override
+    public boolean multiConn() {
+        return true;
     }
 
     @Override
@@ -64,6 +80,142 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
     @Override
     public void writeZeroes(long offset, long length, int flags) throws IOException {
         device.submit(new Bio(Bio.Op.WRITE_ZEROES, offset, length, null, flags));
+    }
+
+    /**
+     * Asks each target the range covers, in order, through the suspend gate like any I/O. A target
+     * that describes less than its part ends the answer there (the client asks again for the rest).
+     */
+    @Override
+    public void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink)
+            throws IOException {
+        Table table = device.enter();
+        try {
+            long end = offset + length;
+            for (Table.Entry e : table.entries()) {
+                long from = Math.max(offset, e.startByte());
+                long to = Math.min(end, e.endByte());
+                if (from < to) {
+                    PartSink part = new PartSink(sink, to - from);
+                    e.target().blockStatus(context, from - e.startByte(), to - from, part);
+                    if (part.stopped || part.covered < to - from) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            device.exit();
+        }
+    }
+
+    /** Forwards one target's extents, clipped to its part of the range. */
+    private static final class PartSink implements ExtentSink {
+        private final ExtentSink downstream;
+        private final long length;
+        long covered;
+        boolean stopped;
+
+        PartSink(ExtentSink downstream, long length) {
+            this.downstream = downstream;
+            this.length = length;
+        }
+
+        @Override
+        public boolean extent(long extentLength, int flags) {
+            if (extentLength <= 0 || covered >= length) {
+                return false;
+            }
+            long clipped = Math.min(extentLength, length - covered);
+            covered += clipped;
+            if (!downstream.extent(clipped, flags)) {
+                stopped = true;
+                return false;
+            }
+            return covered < length;
+        }
+    }
+
+    @Override
+    public void prefetch(long offset, long length) throws IOException {
+        Table table = device.enter();
+        try {
+            long end = offset + length;
+            for (Table.Entry e : table.entries()) {
+                long from = Math.max(offset, e.startByte());
+                long to = Math.min(end, e.endByte());
+                if (from < to) {
+                    e.target().prefetch(from - e.startByte(), to - from);
+                }
+            }
+        } finally {
+            device.exit();
+        }
+    }
+
+    /**
+     * Zero copy where every target the range covers maps it straight onto a file (linear over a
+     * file). The request stays counted in flight until the regions are closed: a suspend waits
+     * for the transfer, so a reload cannot destroy the table, and close the files, under it.
+     */
+    @Override
+    public Optional<ReadRegions> mapForRead(long offset, long length) throws IOException {
+        Table table = device.enter();
+        boolean held = false;
+        try {
+            List<FileSpan> spans = spans(table, offset, length);
+            if (spans == null) {
+                return Optional.empty();
+            }
+            held = true;
+            return Optional.of(new Held(spans));
+        } finally {
+            if (!held) {
+                device.exit();
+            }
+        }
+    }
+
+    /** The spans of the range, or null if some part is not a plain file (or the file shrank). */
+    private static List<FileSpan> spans(Table table, long offset, long length) throws IOException {
+        long end = offset + length;
+        if (offset < 0 || length <= 0 || end > table.sizeBytes() || end < offset) {
+            return null; // let read() report the error
+        }
+        List<FileSpan> spans = new ArrayList<>(2);
+        for (Table.Entry e : table.entries()) {
+            long from = Math.max(offset, e.startByte());
+            long to = Math.min(end, e.endByte());
+            if (from < to) {
+                FileSpan s = e.target().directAccess(from - e.startByte(), to - from);
+                if (s == null || s.position() + s.length() > s.channel().size()) {
+                    return null; // read() turns a tail beyond a shrunk file into zeroes; sendfile can't
+                }
+                spans.add(s);
+            }
+        }
+        return spans;
+    }
+
+    /** The in-flight hold of one zero-copy read; closing it ends the request. */
+    private final class Held implements ReadRegions {
+        private final List<FileSpan> spans;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Held(List<FileSpan> spans) {
+            this.spans = spans;
+        }
+
+        @Override
+        public List<FileSpan> spans() {
+            return spans;
+        }
+
+        @Override
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                device.exit();
+            }
+        }
     }
 
     @Override

@@ -51,7 +51,12 @@ public final class MappedDevice {
         }
     }
 
-    private Table enter() throws IOException {
+    /**
+     * Counts a request in flight against the live table (waiting while suspended) and returns that
+     * table; {@link #exit()} ends it. Besides {@link #submit}, used for zero-copy reads, whose
+     * request lasts until the frontend has sent the bytes.
+     */
+    Table enter() throws IOException {
         state.lock();
         try {
             while (!removed && (suspended || live == null)) {
@@ -67,7 +72,7 @@ public final class MappedDevice {
         }
     }
 
-    private void exit() {
+    void exit() {
         state.lock();
         try {
             if (--inFlight == 0) {

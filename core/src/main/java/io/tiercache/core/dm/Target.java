@@ -1,6 +1,9 @@
 package io.tiercache.core.dm;
 
 import io.tiercache.spi.block.Errno;
+import io.tiercache.spi.frontend.BlockStatusContext;
+import io.tiercache.spi.frontend.ExtentSink;
+import io.tiercache.spi.frontend.FileSpan;
 import java.io.IOException;
 import java.util.List;
 
@@ -16,6 +19,29 @@ import java.util.List;
 public interface Target {
     /** Performs the request; offsets are relative to this target's start. */
     void map(Bio bio) throws IOException;
+
+    /**
+     * The state of {@code [offset, offset + length)} (relative to this target) for one block status
+     * context, as consecutive extents (see {@code Export.blockStatus}): a cache target reports which
+     * blocks are cached and dirty. Runs on I/O threads with the request in flight. Default: one
+     * extent of state 0 (allocated, contents unknown; not cached).
+     */
+    default void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink)
+            throws IOException {
+        sink.extent(length, 0);
+    }
+
+    /** A hint that the range will be read soon (NBD's CMD_CACHE): a cache target promotes it. */
+    default void prefetch(long offset, long length) throws IOException {}
+
+    /**
+     * Where {@code [offset, offset + length)} (relative to this target) lies in a file as it is,
+     * for zero-copy reads (dm's {@code direct_access}); null when it does not. Called with the
+     * request counted in flight, which keeps the span valid until the request ends.
+     */
+    default FileSpan directAccess(long offset, long length) {
+        return null;
+    }
 
     /** Before I/O is stopped for a suspend. */
     default void presuspend() {}

@@ -322,6 +322,30 @@ public final class CheckedPolicy implements CachePolicy {
         }
     }
 
+    /** {@link #residency(long, byte[], int)}: the origin block is not in the cache. */
+    public static final byte ORIGIN_ONLY = 0;
+    /** {@link #residency(long, byte[], int)}: cached, and the origin holds the same data. */
+    public static final byte CLEAN = 1;
+    /** {@link #residency(long, byte[], int)}: cached, and newer than the origin's copy. */
+    public static final byte DIRTY = 2;
+
+    /**
+     * Where each of {@code count} origin blocks from {@code first} lives, into {@code out}: for
+     * reporting (NBD's {@code tiercache:cache} context). Read from this adapter's own record under
+     * one lock; the policy is not called, so nothing counts as a hit and nothing gets promoted.
+     */
+    public void residency(long first, byte[] out, int count) {
+        enter();
+        try {
+            for (int i = 0; i < count; i++) {
+                int c = state.holding(first + i);
+                out[i] = c < 0 ? ORIGIN_ONLY : state.isDirty(c) ? DIRTY : CLEAN;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Dirty blocks, as told to the policy. */
     public int dirtyCount() {
         lock.lock();

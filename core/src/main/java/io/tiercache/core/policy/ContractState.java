@@ -187,6 +187,12 @@ final class ContractState {
         }
     }
 
+    /** The cblock holding {@code oblock} (mapped, or being demoted or written back), or -1. */
+    int holding(long oblock) {
+        int c = index.get(oblock);
+        return c >= 0 && holds(c) ? c : -1;
+    }
+
     boolean isDirty(int c) {
         return (state[c] & DIRTY) != 0;
     }

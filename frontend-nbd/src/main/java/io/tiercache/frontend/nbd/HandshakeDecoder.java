@@ -100,6 +100,14 @@ final class HandshakeDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Bytes received but not decoded yet. After STARTTLS there must be none: the client has to wait
+     * for the ACK before its TLS handshake, so anything already here was sent in clear out of turn.
+     */
+    int buffered() {
+        return actualReadableBytes();
+    }
+
     /** A client that breaks the framing cannot be resynchronised: drop it. */
     private void fail(ChannelHandlerContext ctx, ByteBuf in, String why) {
         log.debug("{}: handshake protocol violation ({}), closing", ctx.channel().remoteAddress(), why);

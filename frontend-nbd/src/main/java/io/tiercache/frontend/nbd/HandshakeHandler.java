@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * and, once an export is selected ({@code GO} or {@code EXPORT_NAME}), swaps itself and the decoder
  * for the transmission phase.
  *
+ * <p>The options that change how the two sides talk (structured replies, meta contexts, STARTTLS)
+ * are {@link Negotiation}'s; what they agreed is handed to the transmission phase.
+ *
  * <p>Runs on the event loop. The only calls it makes into the daemon are the registry's (names,
  * descriptions, opening an export and reading its size), which are bookkeeping, not block I/O.
  */
@@ -37,15 +40,27 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private boolean noZeroes;
     private int optionCount;
     private ScheduledFuture<?> timeout;
+    private final Negotiation negotiation;
 
     HandshakeHandler(ServerContext server) {
         this.server = server;
+        this.negotiation = new Negotiation(server);
     }
 
-    /** The flags advertised for an export: everything we accept, read-only when it is. */
-    static int transmissionFlags(Export export) {
+    /**
+     * The flags advertised for an export: everything we accept, read-only when it is, DF only with
+     * structured replies (the protocol forbids it otherwise), multi-conn when the export's flush is
+     * global.
+     */
+    static int transmissionFlags(Export export, boolean structured) {
         int flags = TFLAG_HAS_FLAGS | TFLAG_SEND_FLUSH | TFLAG_SEND_FUA | TFLAG_SEND_TRIM
                 | TFLAG_SEND_WRITE_ZEROES | TFLAG_SEND_CACHE | TFLAG_SEND_FAST_ZERO;
+        if (structured) {
+            flags |= TFLAG_SEND_DF;
+        }
+        if (export.multiConn()) {
+            flags |= TFLAG_CAN_MULTI_CONN;
+        }
         return export.readOnly() ? flags | TFLAG_READ_ONLY : flags;
     }
 
@@ -123,6 +138,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (server.tls().required() && !negotiation.tlsActive() && o.code() != OPT_STARTTLS && o.code() != OPT_ABORT) {
+            tlsRequired(ctx, o.code());
+            return;
+        }
         if (o.payload() == null && o.code() != OPT_ABORT) {
             onOversizeOption(ctx, o);
             return;
@@ -131,9 +150,21 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             case OPT_EXPORT_NAME -> onExportName(ctx, o.payload());
             case OPT_ABORT -> onAbort(ctx);
             case OPT_LIST -> onList(ctx, o.payload());
-            case OPT_STARTTLS -> reply(ctx, OptionReplies.error(ctx.alloc(), o.code(), REP_ERR_POLICY, "TLS is not configured"));
+            case OPT_STARTTLS -> negotiation.onStartTls(ctx, o.payload());
             case OPT_INFO, OPT_GO -> onInfoOrGo(ctx, o.code(), o.payload());
+            case OPT_STRUCTURED_REPLY -> negotiation.onStructuredReply(ctx, o.payload());
+            case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> negotiation.onMetaContext(ctx, o.code(), o.payload());
             default -> unsupported(ctx, o.code());
+        }
+    }
+
+    /** {@code nbd.tls=require} and no TLS yet: nothing but STARTTLS and ABORT is served. */
+    private void tlsRequired(ChannelHandlerContext ctx, int code) {
+        if (code == OPT_EXPORT_NAME) {
+            log.debug("{}: EXPORT_NAME without TLS, which is required; closing", ctx.channel().remoteAddress());
+            ctx.close(); // EXPORT_NAME has no error reply
+        } else {
+            reply(ctx, OptionReplies.error(ctx.alloc(), code, REP_ERR_TLS_REQD, "TLS is required"));
         }
     }
 
@@ -149,8 +180,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void unsupported(ChannelHandlerContext ctx, int code) {
-        // STRUCTURED_REPLY, meta contexts and EXTENDED_HEADERS land here too: every client falls
-        // back to simple replies when they are refused.
+        // EXTENDED_HEADERS lands here too: every client falls back to compact headers.
         reply(ctx, OptionReplies.error(ctx.alloc(), code, REP_ERR_UNSUP, "option not supported"));
     }
 
@@ -194,9 +224,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int padding = noZeroes ? 0 : 124;
-        ByteBuf buf = ctx.alloc().buffer(10 + padding).writeLong(size).writeShort(transmissionFlags(export)).writeZero(padding);
+        int flags = transmissionFlags(export, negotiation.structured());
+        ByteBuf buf = ctx.alloc().buffer(10 + padding).writeLong(size).writeShort(flags).writeZero(padding);
         ctx.writeAndFlush(buf);
-        enterTransmission(ctx, export, size);
+        enterTransmission(ctx, export, size, server.resolve(name));
     }
 
     private void onInfoOrGo(ChannelHandlerContext ctx, int code, ByteBuf payload) {
@@ -217,7 +248,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             writeInfos(ctx, code, export, size, request);
             reply(ctx, OptionReplies.empty(ctx.alloc(), code, REP_ACK));
             if (code == OPT_GO) {
-                enterTransmission(ctx, export, size);
+                enterTransmission(ctx, export, size, server.resolve(request.name()));
                 handedOver = true;
             }
         } catch (RuntimeException e) {
@@ -232,7 +263,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void writeInfos(ChannelHandlerContext ctx, int code, Export export, long size, InfoRequest request) {
         ByteBufAllocator alloc = ctx.alloc();
-        ctx.write(OptionReplies.infoExport(alloc, code, size, transmissionFlags(export)));
+        ctx.write(OptionReplies.infoExport(alloc, code, size, transmissionFlags(export, negotiation.structured())));
         if (request.wants(INFO_NAME)) {
             ctx.write(OptionReplies.infoString(alloc, code, INFO_NAME, export.name()));
         }
@@ -245,11 +276,13 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void enterTransmission(ChannelHandlerContext ctx, Export export, long size) {
-        log.debug("{}: serving export '{}' ({} bytes)", ctx.channel().remoteAddress(), export.name(), size);
+    private void enterTransmission(ChannelHandlerContext ctx, Export export, long size, Optional<String> resolved) {
+        Negotiated negotiated = negotiation.forExport(resolved);
+        log.debug("{}: serving export '{}' ({} bytes, {})", ctx.channel().remoteAddress(), export.name(), size, negotiated);
         // Handler first, then decoder: bytes the old decoder still holds are handed to the new one,
         // and what it decodes must already find the request handler.
-        ctx.pipeline().replace(this, NbdServer.HANDLER, new RequestHandler(server, export, size));
+        int zeroCopyMin = server.settings().zeroCopyMinFor(ctx.channel().remoteAddress());
+        ctx.pipeline().replace(this, NbdServer.HANDLER, new RequestHandler(server, export, size, negotiated, zeroCopyMin));
         ctx.pipeline().replace(NbdServer.DECODER, NbdServer.DECODER, new TransmissionDecoder());
     }
 

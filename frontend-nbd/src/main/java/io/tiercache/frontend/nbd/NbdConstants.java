@@ -35,10 +35,12 @@ final class NbdConstants {
     static final int REP_ACK = 1;
     static final int REP_SERVER = 2;
     static final int REP_INFO = 3;
+    static final int REP_META_CONTEXT = 4;
     static final int REP_ERR = 1 << 31;
     static final int REP_ERR_UNSUP = REP_ERR | 1;
     static final int REP_ERR_POLICY = REP_ERR | 2;
     static final int REP_ERR_INVALID = REP_ERR | 3;
+    static final int REP_ERR_TLS_REQD = REP_ERR | 5;
     static final int REP_ERR_UNKNOWN = REP_ERR | 6;
     static final int REP_ERR_SHUTDOWN = REP_ERR | 7;
     static final int REP_ERR_TOO_BIG = REP_ERR | 9;
@@ -56,6 +58,8 @@ final class NbdConstants {
     static final int TFLAG_SEND_FUA = 1 << 3;
     static final int TFLAG_SEND_TRIM = 1 << 5;
     static final int TFLAG_SEND_WRITE_ZEROES = 1 << 6;
+    static final int TFLAG_SEND_DF = 1 << 7;
+    static final int TFLAG_CAN_MULTI_CONN = 1 << 8;
     static final int TFLAG_SEND_CACHE = 1 << 10;
     static final int TFLAG_SEND_FAST_ZERO = 1 << 11;
 
@@ -64,6 +68,17 @@ final class NbdConstants {
     static final int SIMPLE_REPLY_MAGIC = 0x67446698;
     static final int REQUEST_HEADER_LENGTH = 28;
     static final int SIMPLE_REPLY_LENGTH = 16;
+    static final int STRUCTURED_REPLY_MAGIC = 0x668e33ef;
+    static final int CHUNK_HEADER_LENGTH = 20;
+
+    // Structured reply chunks: the DONE flag and the chunk types.
+    static final int CHUNK_FLAG_DONE = 1;
+    static final int CHUNK_NONE = 0;
+    static final int CHUNK_OFFSET_DATA = 1;
+    static final int CHUNK_OFFSET_HOLE = 2;
+    static final int CHUNK_BLOCK_STATUS = 5;
+    static final int CHUNK_ERROR = 32769;
+    static final int CHUNK_ERROR_OFFSET = 32770;
 
     // Commands.
     static final int CMD_READ = 0;
@@ -73,10 +88,13 @@ final class NbdConstants {
     static final int CMD_TRIM = 4;
     static final int CMD_CACHE = 5;
     static final int CMD_WRITE_ZEROES = 6;
+    static final int CMD_BLOCK_STATUS = 7;
 
     // Command flags.
     static final int CMD_FLAG_FUA = 1;
     static final int CMD_FLAG_NO_HOLE = 1 << 1;
+    static final int CMD_FLAG_DF = 1 << 2;
+    static final int CMD_FLAG_REQ_ONE = 1 << 3;
     static final int CMD_FLAG_FAST_ZERO = 1 << 4;
 
     // Error values on the wire (Linux errno numbers, as the protocol fixes them).
@@ -110,6 +128,12 @@ final class NbdConstants {
 
     /** Options per connection; generous, since clients probe with several before GO. */
     static final int MAX_OPTIONS = 128;
+
+    /** Most extents in one BLOCK_STATUS chunk, as the protocol caps it. */
+    static final int MAX_EXTENTS = 1 << 20;
+
+    /** Meta context queries per LIST/SET option; each costs a reply, so cap what one option can ask. */
+    static final int MAX_META_QUERIES = 1024;
 
     /** Shown in {@code REP_SERVER} and error replies; fixed texts, never exception messages. */
     static final String MSG_UNKNOWN_EXPORT = "no such export";

@@ -15,7 +15,10 @@ import org.pf4j.Extension;
  * {@code 127.0.0.1:10809}; port 0 picks a free port, see {@link #tcpAddress()}), {@code nbd.socket}
  * (a unix socket path), {@code nbd.transport} ({@code epoll}, {@code nio} or {@code auto}),
  * {@code nbd.default-export} (what the empty export name means), {@code nbd.io-depth} (requests
- * of one connection running at once, default 64) and {@code nbd.shutdown-timeout-ms}.
+ * of one connection running at once, default 64), {@code nbd.shutdown-timeout-ms}, TLS
+ * ({@code nbd.tls} = off|on|require, {@code nbd.tls.cert}, {@code nbd.tls.key}, {@code nbd.tls.ca})
+ * and zero copy ({@code nbd.zero-copy}, {@code nbd.zero-copy-min}, {@code nbd.zero-copy-timeout-ms}).
+ * The module's README describes them.
  */
 @Extension
 @ExtensionName("nbd")
@@ -51,6 +54,11 @@ public final class NbdFrontend implements Frontend {
     /** The unix socket listened on, if any. */
     public synchronized Optional<Path> socketPath() {
         return server == null ? Optional.empty() : server.socketPath();
+    }
+
+    /** How many reads were answered by {@code sendfile} from the device's file so far. */
+    public synchronized long zeroCopyReplies() {
+        return server == null ? 0 : server.zeroCopyReplies();
     }
 
     /** Whether the native epoll transport is in use (else NIO). */

@@ -2,6 +2,7 @@ package io.tiercache.frontend.nbd;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -54,9 +55,26 @@ final class NbdServer {
     private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
     static final String DECODER = "decoder";
     static final String HANDLER = "handler";
+    static final String TLS = "tls";
 
     /** Large enough that a handful of 32 MiB read replies queue before reading pauses. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 << 20, 64 << 20);
+
+    /**
+     * Pooled, with thread caches only on the event loops. By default Netty gives every thread that
+     * allocates a cache of its own, and building one is costly; an I/O thread here is a virtual
+     * thread that lives for one request, so each request would build (and drop) a cache.
+     */
+    static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true,
+            PooledByteBufAllocator.defaultNumHeapArena(), PooledByteBufAllocator.defaultNumDirectArena(),
+            PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
+            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(), false);
+
+    /**
+     * Reads grow up to 1 MiB (Netty stops at 64 KiB by default): a large WRITE then arrives in a
+     * few reads, mostly whole, and goes to the device without a copy; small requests come in batches.
+     */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator(512, 16 << 10, 1 << 20);
 
     private final NbdSettings settings;
     private final ExportRegistry exports;
@@ -75,12 +93,14 @@ final class NbdServer {
     }
 
     void start() throws Exception {
+        NbdTls tls = NbdTls.from(settings.tls());
         epoll = useEpoll(settings.transport());
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nbd-loop", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ioExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nbd-io-", 0).factory());
-        context = new ServerContext(exports, settings, ioExecutor);
+        // Unnamed: a name is a string built per request, and a request is one short-lived thread.
+        ioExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+        context = new ServerContext(exports, settings, ioExecutor, tls);
         connections = new DefaultChannelGroup("nbd-connections", GlobalEventExecutor.INSTANCE);
         try {
             if (settings.tcp().isPresent()) {
@@ -97,8 +117,9 @@ final class NbdServer {
             stop();
             throw e;
         }
-        log.info("NBD server listening on {}{} ({} transport)", tcpAddress == null ? "" : tcpAddress,
-                socketPath == null ? "" : (tcpAddress == null ? "" : " and ") + "unix:" + socketPath, epoll ? "epoll" : "nio");
+        log.info("NBD server listening on {}{} ({} transport, TLS {})", tcpAddress == null ? "" : tcpAddress,
+                socketPath == null ? "" : (tcpAddress == null ? "" : " and ") + "unix:" + socketPath, epoll ? "epoll" : "nio",
+                settings.tls().mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     Optional<InetSocketAddress> tcpAddress() {
@@ -107,6 +128,10 @@ final class NbdServer {
 
     Optional<Path> socketPath() {
         return Optional.ofNullable(socketPath);
+    }
+
+    long zeroCopyReplies() {
+        return context == null ? 0 : context.zeroCopyReplies();
     }
 
     boolean epoll() {
@@ -141,8 +166,9 @@ final class NbdServer {
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 128)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -2,6 +2,7 @@ package io.tiercache.frontend.nbd;
 
 import io.tiercache.spi.frontend.FrontendContext;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -16,6 +17,12 @@ import java.util.Optional;
  * @param defaultExport the export a client gets when it asks for the empty name, if configured
  * @param ioDepth how many requests of one connection may run against the device at once
  * @param shutdownTimeout how long {@code stop()} waits for requests in flight
+ * @param tls STARTTLS settings
+ * @param zeroCopy where reads are sent with {@code sendfile} from the device's file
+ * @param zeroCopyMin reads at least this long are sent that way, where the export can hand out
+ *     file regions
+ * @param zeroCopyTimeout how long zero-copy replies may sit unsent (holding their device, so that
+ *     a suspend waits) before the connection is closed
  */
 record NbdSettings(
         Optional<InetSocketAddress> tcp,
@@ -23,7 +30,11 @@ record NbdSettings(
         Transport transport,
         Optional<String> defaultExport,
         int ioDepth,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        TlsSettings tls,
+        ZeroCopy zeroCopy,
+        int zeroCopyMin,
+        Duration zeroCopyTimeout) {
 
     static final String LISTEN = "nbd.listen";
     static final String SOCKET = "nbd.socket";
@@ -31,6 +42,9 @@ record NbdSettings(
     static final String DEFAULT_EXPORT = "nbd.default-export";
     static final String IO_DEPTH = "nbd.io-depth";
     static final String SHUTDOWN_TIMEOUT = "nbd.shutdown-timeout-ms";
+    static final String ZERO_COPY = "nbd.zero-copy";
+    static final String ZERO_COPY_MIN = "nbd.zero-copy-min";
+    static final String ZERO_COPY_TIMEOUT = "nbd.zero-copy-timeout-ms";
     static final String DEFAULT_LISTEN = "127.0.0.1:10809";
 
     NbdSettings {
@@ -52,7 +66,51 @@ record NbdSettings(
         int ioDepth = context.setting(IO_DEPTH).map(v -> parseInt(IO_DEPTH, v)).orElse(64);
         Duration timeout = Duration.ofMillis(
                 context.setting(SHUTDOWN_TIMEOUT).map(v -> parseInt(SHUTDOWN_TIMEOUT, v)).orElse(30_000));
-        return new NbdSettings(tcp, socket, transport, defaultExport, ioDepth, timeout);
+        ZeroCopy zeroCopy = ZeroCopy.parse(context.setting(ZERO_COPY).orElse("auto"));
+        int zeroCopyMin = context.setting(ZERO_COPY_MIN).map(v -> parseInt(ZERO_COPY_MIN, v)).orElse(DEFAULT_ZERO_COPY_MIN);
+        return new NbdSettings(tcp, socket, transport, defaultExport, ioDepth, timeout, TlsSettings.from(context),
+                zeroCopy, Math.max(1, zeroCopyMin), Duration.ofMillis(
+                        context.setting(ZERO_COPY_TIMEOUT).map(v -> parseInt(ZERO_COPY_TIMEOUT, v)).orElse(30_000)));
+    }
+
+    /**
+     * Below this a read is copied: a {@code sendfile} costs a second system call after the header's
+     * write, which for small reads outweighs the copy it saves (see bench/README.md).
+     */
+    static final int DEFAULT_ZERO_COPY_MIN = 64 << 10;
+
+    /**
+     * The smallest read sent by {@code sendfile} on a connection from {@code remote};
+     * {@code Integer.MAX_VALUE} when none is.
+     */
+    int zeroCopyMinFor(SocketAddress remote) {
+        boolean on = switch (zeroCopy) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> !(remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                    && inet.getAddress().isLoopbackAddress());
+        };
+        return on ? zeroCopyMin : Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether reads go out by {@code sendfile}. {@code auto}: on unix sockets and on TCP to other
+     * hosts, not on loopback TCP, where the receiver copies the bytes anyway and splicing file
+     * pages into the socket measured about twice as slow per byte as copying them (bench/README.md).
+     */
+    enum ZeroCopy {
+        AUTO,
+        ON,
+        OFF;
+
+        static ZeroCopy parse(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "on", "true", "yes" -> ON;
+                case "off", "false", "no" -> OFF;
+                default -> throw new IllegalArgumentException(ZERO_COPY + " must be auto, on or off, got '" + value + "'");
+            };
+        }
     }
 
     /** Parses {@code HOST:PORT}, {@code [IPV6]:PORT} or {@code :PORT} (all interfaces). */

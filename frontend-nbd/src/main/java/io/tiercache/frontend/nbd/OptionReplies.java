@@ -7,6 +7,7 @@ import static io.tiercache.frontend.nbd.NbdConstants.MAX_STRING;
 import static io.tiercache.frontend.nbd.NbdConstants.OPTION_REPLY_MAGIC;
 import static io.tiercache.frontend.nbd.NbdConstants.PREFERRED_BLOCK;
 import static io.tiercache.frontend.nbd.NbdConstants.REP_INFO;
+import static io.tiercache.frontend.nbd.NbdConstants.REP_META_CONTEXT;
 import static io.tiercache.frontend.nbd.NbdConstants.REP_SERVER;
 
 import io.netty.buffer.ByteBuf;
@@ -60,6 +61,13 @@ final class OptionReplies {
     static ByteBuf infoBlockSize(ByteBufAllocator alloc, int option) {
         ByteBuf buf = header(alloc.buffer(HEADER + 14), option, REP_INFO, 14);
         return buf.writeShort(INFO_BLOCK_SIZE).writeInt(1).writeInt(PREFERRED_BLOCK).writeInt(MAX_PAYLOAD);
+    }
+
+    /** {@code REP_META_CONTEXT}: u32 context id (0 in LIST answers), then the context's name. */
+    static ByteBuf metaContext(ByteBufAllocator alloc, int option, int id, String name) {
+        byte[] n = truncated(name);
+        ByteBuf buf = header(alloc.buffer(HEADER + 4 + n.length), option, REP_META_CONTEXT, 4 + n.length);
+        return buf.writeInt(id).writeBytes(n);
     }
 
     private static ByteBuf header(ByteBuf buf, int option, int type, int length) {

@@ -1,6 +1,5 @@
 package io.tiercache.frontend.nbd;
 
-import static io.tiercache.frontend.nbd.NbdConstants.CMD_CACHE;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_DISC;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_READ;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE;
@@ -11,9 +10,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.tiercache.spi.frontend.Export;
+import io.tiercache.spi.frontend.FileSpan;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * run at once per connection; more wait in {@link #queued}. Reading stops while too many requests
  * or bytes are outstanding, or the socket's outbound buffer is full, so a fast client cannot make
  * us buffer without bound.
+ *
+ * <p>Zero-copy read replies keep the export's hold (the device counts the read in flight) until
+ * the socket has taken the last byte. A client that stops reading would so stall a suspend of the
+ * device for good; a connection whose zero-copy replies make no progress for
+ * {@code nbd.zero-copy-timeout-ms} (30 s) is therefore closed.
  *
  * <p>The export is closed once the connection is gone and no I/O is running on it any more.
  */
@@ -53,6 +62,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final long size;
     private final boolean readOnly;
     private final int ioDepth;
+    private final Negotiated negotiated;
+    private final CommandRunner runner;
+    private final long regionTimeoutNanos;
     private final ArrayDeque<NbdRequest> queued = new ArrayDeque<>();
     private final AtomicBoolean exportClosed = new AtomicBoolean();
     private ChannelHandlerContext ctx;
@@ -64,13 +76,20 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean refusing;
     private boolean inactive;
+    private int regionsInFlight;
+    private long regionProgressNanos;
+    private ScheduledFuture<?> regionWatch;
 
-    RequestHandler(ServerContext server, Export export, long size) {
+    RequestHandler(ServerContext server, Export export, long size, Negotiated negotiated, int zeroCopyMin) {
         this.server = server;
         this.export = export;
         this.size = size; // what the client was told; a device resized later still checks its own
         this.readOnly = export.readOnly();
         this.ioDepth = server.settings().ioDepth();
+        this.negotiated = negotiated;
+        this.runner = new CommandRunner(export, negotiated, zeroCopyMin);
+        // Reads that zero copy would take are not worth a copy on the event loop.
+        this.regionTimeoutNanos = server.settings().zeroCopyTimeout().toNanos();
     }
 
     @Override
@@ -102,11 +121,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void accept(NbdRequest req) {
-        int error = refusing ? ESHUTDOWN : RequestValidator.check(req, size, readOnly);
-        if (error != 0 || req.type() == CMD_CACHE) {
-            // CACHE is only a hint; once its range is valid there is nothing to do for it yet.
+        int error = refusing ? ESHUTDOWN : RequestValidator.check(req, size, readOnly, negotiated);
+        if (error != 0) {
             req.release();
-            ctx.writeAndFlush(CommandRunner.reply(ctx.alloc(), error, req.cookie()), ctx.voidPromise());
+            ctx.writeAndFlush(Replies.error(ctx.alloc(), negotiated.structured(), req, error), ctx.voidPromise());
             return;
         }
         outstanding++;
@@ -136,42 +154,97 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             server.ioExecutor().execute(() -> runOnIoThread(req));
         } catch (RejectedExecutionException e) {
             // The executor is shutting down: the server is stopping.
+            finished(req, Replies.error(ctx.alloc(), negotiated.structured(), req, ESHUTDOWN));
             req.release();
-            finished(req, CommandRunner.reply(ctx.alloc(), ESHUTDOWN, req.cookie()));
         }
     }
 
     /** On an I/O thread: do the blocking work, then hand the reply back to the event loop. */
     private void runOnIoThread(NbdRequest req) {
-        ByteBuf reply;
+        Object reply;
         if (req.type() == CMD_READ && !ctx.channel().isActive()) {
             req.release(); // nobody is left to read it
             reply = Unpooled.EMPTY_BUFFER;
         } else {
-            reply = CommandRunner.run(ctx.alloc(), export, req);
+            reply = runner.run(ctx.alloc(), req);
         }
         try {
             ctx.executor().execute(() -> finished(req, reply));
         } catch (RejectedExecutionException e) {
             // The event loops are already gone (stop() gave up waiting for this request): the
             // connection is closed, so only the export is left to release.
-            reply.release();
+            release(reply);
             closeExport();
         }
     }
 
-    private void finished(NbdRequest req, ByteBuf reply) {
+    private void finished(NbdRequest req, Object reply) {
         running--;
         runningBytes -= cost(req);
         outstanding--;
         outstandingBytes -= cost(req);
         if (inactive) {
-            reply.release();
+            release(reply);
+        } else if (reply instanceof RegionReply r) {
+            writeRegions(r);
         } else {
             ctx.writeAndFlush(reply, ctx.voidPromise());
         }
         startQueued();
         afterChange();
+    }
+
+    private static void release(Object reply) {
+        switch (reply) {
+            case RegionReply r -> r.release();
+            case ByteBuf b -> b.release();
+            default -> throw new IllegalStateException("unknown reply " + reply);
+        }
+    }
+
+    /**
+     * Header, then one file region per span, queued back to back on the event loop so no other
+     * reply can come between them; the export's hold ends when the last region has been written
+     * (or has failed to be, when the connection went away).
+     */
+    private void writeRegions(RegionReply r) {
+        if (regionsInFlight++ == 0) {
+            regionProgressNanos = System.nanoTime();
+            watchRegions();
+        }
+        ctx.write(r.head(), ctx.voidPromise());
+        List<FileSpan> spans = r.regions().spans();
+        for (int i = 0; i < spans.size() - 1; i++) {
+            ctx.write(new DeviceFileRegion(spans.get(i)), ctx.voidPromise());
+        }
+        server.countZeroCopy();
+        ChannelPromise sent = ctx.newPromise();
+        sent.addListener(f -> {
+            regionsInFlight--;
+            regionProgressNanos = System.nanoTime();
+            r.regions().close();
+        });
+        ctx.writeAndFlush(new DeviceFileRegion(spans.getLast()), sent);
+    }
+
+    private void watchRegions() {
+        if (regionWatch == null) {
+            regionWatch = ctx.executor().schedule(this::checkRegions, regionTimeoutNanos / 4, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkRegions() {
+        regionWatch = null;
+        if (regionsInFlight == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        if (System.nanoTime() - regionProgressNanos > regionTimeoutNanos) {
+            log.warn("{}: client took no data for {} ms while holding device '{}'; closing",
+                    ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(regionTimeoutNanos), export.name());
+            ctx.close();
+        } else {
+            watchRegions();
+        }
     }
 
     @Override

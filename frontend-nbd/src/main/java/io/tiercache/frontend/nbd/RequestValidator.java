@@ -1,9 +1,12 @@
 package io.tiercache.frontend.nbd;
 
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_BLOCK_STATUS;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_CACHE;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_DF;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_FAST_ZERO;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_FUA;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_NO_HOLE;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_REQ_ONE;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLUSH;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_READ;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_TRIM;
@@ -24,8 +27,8 @@ final class RequestValidator {
     private RequestValidator() {}
 
     /** 0 when the request may run, else the NBD error to answer with. */
-    static int check(NbdRequest req, long size, boolean readOnly) {
-        int allowed = allowedFlags(req.type());
+    static int check(NbdRequest req, long size, boolean readOnly, Negotiated negotiated) {
+        int allowed = allowedFlags(req.type(), negotiated);
         if (allowed < 0 || (req.flags() & ~allowed) != 0) {
             return EINVAL; // unknown command, or a flag that does not apply to it
         }
@@ -35,7 +38,7 @@ final class RequestValidator {
         return switch (req.type()) {
             case CMD_FLUSH -> 0;
             case CMD_READ -> req.length() > MAX_PAYLOAD ? EINVAL : range(req, size, EINVAL);
-            case CMD_CACHE -> range(req, size, EINVAL);
+            case CMD_CACHE, CMD_BLOCK_STATUS -> range(req, size, EINVAL);
             case CMD_WRITE -> readOnly ? EPERM : range(req, size, ENOSPC);
             case CMD_TRIM -> readOnly ? EPERM : range(req, size, EINVAL);
             case CMD_WRITE_ZEROES -> readOnly ? EPERM : writeZeroes(req, size);
@@ -44,13 +47,16 @@ final class RequestValidator {
     }
 
     /**
-     * FUA is accepted on every command, because we advertise it; the rest only where they apply.
-     * -1 for commands this server does not know (BLOCK_STATUS without structured replies, RESIZE).
+     * FUA is accepted on every command, because we advertise it; the rest only where they apply
+     * and were negotiated (DF needs structured replies). -1 for commands this connection cannot
+     * use: BLOCK_STATUS without a selected meta context, RESIZE, anything unknown.
      */
-    private static int allowedFlags(int type) {
+    private static int allowedFlags(int type, Negotiated negotiated) {
         return switch (type) {
-            case CMD_READ, CMD_WRITE, CMD_FLUSH, CMD_TRIM, CMD_CACHE -> CMD_FLAG_FUA;
+            case CMD_READ -> negotiated.structured() ? CMD_FLAG_FUA | CMD_FLAG_DF : CMD_FLAG_FUA;
+            case CMD_WRITE, CMD_FLUSH, CMD_TRIM, CMD_CACHE -> CMD_FLAG_FUA;
             case CMD_WRITE_ZEROES -> CMD_FLAG_FUA | CMD_FLAG_NO_HOLE | CMD_FLAG_FAST_ZERO;
+            case CMD_BLOCK_STATUS -> negotiated.contexts().isEmpty() ? -1 : CMD_FLAG_FUA | CMD_FLAG_REQ_ONE;
             default -> -1;
         };
     }

@@ -5,10 +5,11 @@ import io.tiercache.spi.frontend.ExportRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one server shares: the exports, the settings, the executor that runs
- * block I/O off the event loops, and whether the server is stopping.
+ * block I/O off the event loops, the TLS context, and whether the server is stopping.
  */
 final class ServerContext {
     /** Fired down every connection's pipeline when {@code stop()} begins. */
@@ -17,12 +18,19 @@ final class ServerContext {
     private final ExportRegistry exports;
     private final NbdSettings settings;
     private final ExecutorService ioExecutor;
+    private final NbdTls tls;
+    private final LongAdder zeroCopyReplies = new LongAdder();
     private volatile boolean stopping;
 
-    ServerContext(ExportRegistry exports, NbdSettings settings, ExecutorService ioExecutor) {
+    ServerContext(ExportRegistry exports, NbdSettings settings, ExecutorService ioExecutor, NbdTls tls) {
         this.exports = exports;
         this.settings = settings;
         this.ioExecutor = ioExecutor;
+        this.tls = tls;
+    }
+
+    NbdTls tls() {
+        return tls;
     }
 
     ExportRegistry exports() {
@@ -36,6 +44,16 @@ final class ServerContext {
     ExecutorService ioExecutor() {
         return ioExecutor;
     }
+
+    /** Counts a read answered by {@code sendfile}; tests and benchmarks check that zero copy happened. */
+    void countZeroCopy() {
+        zeroCopyReplies.increment();
+    }
+
+    long zeroCopyReplies() {
+        return zeroCopyReplies.sum();
+    }
+
 
     boolean stopping() {
         return stopping;

@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Frames transmission requests: a 28-byte header, and for WRITE the payload.
  *
- * <p>A WRITE's payload is copied into its own pooled direct buffer of exactly its length as it
- * arrives (the length is checked first), so the device gets a buffer it can hand to a
- * {@code FileChannel} and the cumulation buffer never grows to 32 MiB. A WRITE over the maximum is
- * emitted at once as rejected, and its payload skipped without buffering, keeping the stream in
- * sync.
+ * <p>A WRITE's payload that has already arrived whole is handed on as a slice of the receive
+ * buffer, without a copy. One that is still arriving is copied into its own pooled direct buffer of
+ * exactly its length as the bytes come (the length is checked first), so the cumulation buffer
+ * never grows to 32 MiB. Either way the device gets a direct buffer it can hand to a
+ * {@code FileChannel}. A WRITE over the maximum is emitted at once as rejected, and its payload
+ * skipped without buffering, keeping the stream in sync.
  */
 final class TransmissionDecoder extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(TransmissionDecoder.class);
@@ -65,6 +66,8 @@ final class TransmissionDecoder extends ByteToMessageDecoder {
         } else if (length > MAX_PAYLOAD) {
             out.add(request.rejected(EINVAL));
             toSkip = length;
+        } else if (in.readableBytes() >= length && in.isDirect()) {
+            out.add(request.withPayload(in.readRetainedSlice((int) length)));
         } else {
             pendingWrite = request;
             pendingPayload = ctx.alloc().directBuffer((int) length, (int) length);

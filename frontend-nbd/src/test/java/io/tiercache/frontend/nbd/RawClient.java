@@ -21,9 +21,20 @@ final class RawClient implements AutoCloseable {
 
     record Reply(int error, long cookie) {}
 
-    private final Socket socket;
-    final DataInputStream in;
-    final DataOutputStream out;
+    /** A structured reply chunk. */
+    record Chunk(int flags, int type, long cookie, byte[] payload) {
+        boolean done() {
+            return (flags & NbdConstants.CHUNK_FLAG_DONE) != 0;
+        }
+
+        java.nio.ByteBuffer data() {
+            return java.nio.ByteBuffer.wrap(payload);
+        }
+    }
+
+    private Socket socket;
+    DataInputStream in;
+    DataOutputStream out;
 
     RawClient(InetSocketAddress address) throws IOException {
         socket = new Socket();
@@ -120,6 +131,73 @@ final class RawClient implements AutoCloseable {
         return new Reply(in.readInt(), in.readLong());
     }
 
+    /** Reads one chunk of a structured reply. */
+    Chunk readChunk() throws IOException {
+        assertThat(in.readInt()).as("chunk magic").isEqualTo(NbdConstants.STRUCTURED_REPLY_MAGIC);
+        int flags = in.readUnsignedShort();
+        int type = in.readUnsignedShort();
+        long cookie = in.readLong();
+        int length = in.readInt();
+        assertThat(length).isBetween(0, 64 << 20);
+        return new Chunk(flags, type, cookie, readData(length));
+    }
+
+    /** Reads chunks up to and including the one flagged DONE. */
+    java.util.List<Chunk> readChunks() throws IOException {
+        java.util.List<Chunk> chunks = new java.util.ArrayList<>();
+        Chunk c;
+        do {
+            c = readChunk();
+            chunks.add(c);
+        } while (!c.done());
+        return chunks;
+    }
+
+    /** Negotiates structured replies. */
+    RawClient structured() throws IOException {
+        option(NbdConstants.OPT_STRUCTURED_REPLY, new byte[0]);
+        assertThat(readOptionReply().type()).isEqualTo(NbdConstants.REP_ACK);
+        return this;
+    }
+
+    /** The LIST/SET_META_CONTEXT payload. */
+    static byte[] metaPayload(String export, String... queries) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(bytes)) {
+            byte[] n = export.getBytes(StandardCharsets.UTF_8);
+            d.writeInt(n.length);
+            d.write(n);
+            d.writeInt(queries.length);
+            for (String q : queries) {
+                byte[] b = q.getBytes(StandardCharsets.UTF_8);
+                d.writeInt(b.length);
+                d.write(b);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Sends LIST or SET_META_CONTEXT and returns "id name" per context reply, then the final
+     * reply's type as the last element.
+     */
+    java.util.List<String> metaContext(int option, String export, String... queries) throws IOException {
+        option(option, metaPayload(export, queries));
+        java.util.List<String> out = new java.util.ArrayList<>();
+        while (true) {
+            OptionReply r = readOptionReply();
+            if (r.type() != NbdConstants.REP_META_CONTEXT) {
+                out.add(r.type() == NbdConstants.REP_ACK ? "ACK" : "ERR " + (r.type() & 0x7fffffff));
+                return out;
+            }
+            java.nio.ByteBuffer p = java.nio.ByteBuffer.wrap(r.payload());
+            int id = p.getInt();
+            out.add(id + " " + StandardCharsets.UTF_8.decode(p));
+        }
+    }
+
     byte[] readData(int length) throws IOException {
         byte[] data = new byte[length];
         in.readFully(data);
@@ -135,6 +213,17 @@ final class RawClient implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return false;
         }
+    }
+
+    /** Runs a TLS handshake over the connection (after STARTTLS was acknowledged) and talks TLS from then on. */
+    void upgradeToTls(javax.net.ssl.SSLContext tls) throws IOException {
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket(socket, "localhost", socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        ssl.startHandshake();
+        socket = ssl;
+        in = new DataInputStream(ssl.getInputStream());
+        out = new DataOutputStream(new BufferedOutputStream(ssl.getOutputStream()));
     }
 
     void shortTimeout(int millis) throws SocketException {

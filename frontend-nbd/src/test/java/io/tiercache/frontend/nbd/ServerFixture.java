@@ -30,11 +30,16 @@ abstract class ServerFixture {
         settings.put("nbd.shutdown-timeout-ms", "5000");
         settings.putAll(extra);
         frontend = new NbdFrontend();
-        frontend.start(exports.context(settings));
+        frontend.start(TestExports.context(registry(), settings));
         if (transport().equals("nio")) {
             assertThat(frontend.usesEpoll()).isFalse();
         }
         return frontend;
+    }
+
+    /** What the server exports: the in-memory test devices unless a test serves real ones. */
+    protected io.tiercache.spi.frontend.ExportRegistry registry() {
+        return exports;
     }
 
     protected NbdFrontend start() throws Exception {

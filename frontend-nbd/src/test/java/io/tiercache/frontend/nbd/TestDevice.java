@@ -2,9 +2,12 @@ package io.tiercache.frontend.nbd;
 
 import io.tiercache.spi.block.BlockIoException;
 import io.tiercache.spi.block.Errno;
+import io.tiercache.spi.frontend.BlockStatusContext;
 import io.tiercache.spi.frontend.Export;
+import io.tiercache.spi.frontend.ExtentSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,8 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-memory device for tests, with an open count like a dm device's, and a gate that can hold
  * every I/O (a suspended device queues I/O until it is resumed).
+ *
+ * <p>It answers block status per 4 KiB block: {@code base:allocation} from what was done to each
+ * block (trimmed: HOLE|ZERO, zeroed: ZERO, written: 0), {@code tiercache:cache} from flags a test
+ * sets. A test that writes into {@link #data()} directly should {@link #forgetAllocation()}.
  */
 final class TestDevice {
+    static final int BLOCK = 4096;
+
     private final String name;
     private final byte[] data;
     private final boolean readOnly;
@@ -24,11 +33,64 @@ final class TestDevice {
     private final AtomicInteger blockedNow = new AtomicInteger();
     private volatile boolean suspended;
     private volatile IOException failure;
+    private final int[] allocation;
+    private final int[] cacheState;
+    private volatile boolean multiConn;
+    private volatile StatusHook statusHook;
+
+    /** Answers block status in place of the per-block flags, for odd shapes of answer. */
+    interface StatusHook {
+        void answer(BlockStatusContext context, long offset, long length, ExtentSink sink);
+    }
+
+    void statusHook(StatusHook hook) {
+        statusHook = hook;
+    }
 
     TestDevice(String name, int size, boolean readOnly) {
         this.name = name;
         this.data = new byte[size];
         this.readOnly = readOnly;
+        int blocks = (size + BLOCK - 1) / BLOCK;
+        this.allocation = new int[blocks];
+        this.cacheState = new int[blocks];
+    }
+
+    /** Sets the {@code tiercache:cache} flags of every block the range touches. */
+    synchronized void setCacheState(long offset, long length, int flags) {
+        Arrays.fill(cacheState, (int) (offset / BLOCK), (int) ((offset + length + BLOCK - 1) / BLOCK), flags);
+    }
+
+    /** Forgets what was trimmed or zeroed: every block is "allocated, contents unknown" again. */
+    synchronized void forgetAllocation() {
+        Arrays.fill(allocation, 0);
+    }
+
+    void multiConn(boolean value) {
+        multiConn = value;
+    }
+
+    /** Marks whole blocks inside the range with {@code flags}; partly covered ones become data. */
+    private synchronized void mark(long offset, long length, int flags) {
+        long first = offset / BLOCK;
+        long end = (offset + length + BLOCK - 1) / BLOCK;
+        for (long b = first; b < end; b++) {
+            boolean whole = b * BLOCK >= offset && Math.min((b + 1) * BLOCK, data.length) <= offset + length;
+            allocation[(int) b] = whole ? flags : 0;
+        }
+    }
+
+    private synchronized void report(int[] flags, long offset, long length, ExtentSink sink) {
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            int block = (int) (pos / BLOCK);
+            long next = Math.min((long) (block + 1) * BLOCK, end);
+            if (!sink.extent(next - pos, flags[block])) {
+                return;
+            }
+            pos = next;
+        }
     }
 
     TestDevice(String name, int size) {
@@ -86,6 +148,14 @@ final class TestDevice {
     }
 
     private void gate() throws IOException {
+        waitWhileSuspended();
+        IOException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private void waitWhileSuspended() throws IOException {
         if (suspended) {
             blockedNow.incrementAndGet();
             try {
@@ -100,10 +170,6 @@ final class TestDevice {
             } finally {
                 blockedNow.decrementAndGet();
             }
-        }
-        IOException f = failure;
-        if (f != null) {
-            throw f;
         }
     }
 
@@ -139,6 +205,23 @@ final class TestDevice {
         }
 
         @Override
+        public boolean multiConn() {
+            return multiConn;
+        }
+
+        @Override
+        public void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink) throws IOException {
+            waitWhileSuspended(); // failWith() is for data I/O: a read can fail after its plan was made
+            check(offset, length, Errno.EINVAL);
+            StatusHook hook = statusHook;
+            if (hook != null) {
+                hook.answer(context, offset, length, sink);
+                return;
+            }
+            report(context == BlockStatusContext.ALLOCATION ? allocation : cacheState, offset, length, sink);
+        }
+
+        @Override
         public void read(ByteBuffer dst, long offset) throws IOException {
             gate();
             check(offset, dst.remaining(), Errno.EINVAL);
@@ -152,6 +235,7 @@ final class TestDevice {
                 throw new BlockIoException(Errno.EPERM, "read-only");
             }
             check(offset, src.remaining(), Errno.ENOSPC);
+            mark(offset, src.remaining(), 0);
             src.get(data, (int) offset, src.remaining());
             if ((flags & FUA) != 0) {
                 fuaWrites.incrementAndGet();
@@ -166,14 +250,20 @@ final class TestDevice {
 
         @Override
         public void discard(long offset, long length) throws IOException {
-            writeZeroes(offset, length, 0);
+            zero(offset, length);
+            mark(offset, length, BlockStatusContext.HOLE | BlockStatusContext.ZERO);
         }
 
         @Override
         public void writeZeroes(long offset, long length, int flags) throws IOException {
+            zero(offset, length);
+            mark(offset, length, BlockStatusContext.ZERO);
+        }
+
+        private void zero(long offset, long length) throws IOException {
             gate();
             check(offset, length, Errno.ENOSPC);
-            java.util.Arrays.fill(data, (int) offset, (int) (offset + length), (byte) 0);
+            Arrays.fill(data, (int) offset, (int) (offset + length), (byte) 0);
         }
     }
 }

@@ -45,8 +45,12 @@ final class TestExports implements ExportRegistry {
     }
 
     FrontendContext context(Map<String, String> settings) {
+        return context(this, settings);
+    }
+
+    /** A frontend context over any registry (the daemon's own, in the zero-copy tests). */
+    static FrontendContext context(ExportRegistry registry, Map<String, String> settings) {
         Map<String, String> copy = new HashMap<>(settings);
-        ExportRegistry registry = this;
         return new FrontendContext() {
             @Override
             public ExportRegistry exports() {

@@ -6,7 +6,9 @@ import io.tiercache.core.dm.Target;
 import io.tiercache.core.dm.TargetContext;
 import io.tiercache.core.dm.TargetException;
 import io.tiercache.core.dm.TargetType;
+import io.tiercache.core.device.FileDevice;
 import io.tiercache.spi.block.BlockIo;
+import io.tiercache.spi.frontend.FileSpan;
 import java.io.IOException;
 import java.util.List;
 
@@ -23,6 +25,12 @@ public final class LinearTarget implements Target {
     @Override
     public void map(Bio bio) throws IOException {
         Bios.submit(dev, bio, startByte + bio.offset());
+    }
+
+    /** A linear mapping onto a file is a plain offset into it (not onto another device: no hold on it). */
+    @Override
+    public FileSpan directAccess(long offset, long length) {
+        return dev instanceof FileDevice f ? new FileSpan(f.channel(), startByte + offset, length) : null;
     }
 
     /** The registered type. */

@@ -5,6 +5,8 @@ import io.tiercache.core.dm.Target;
 import io.tiercache.core.dm.TargetContext;
 import io.tiercache.core.dm.TargetException;
 import io.tiercache.core.dm.TargetType;
+import io.tiercache.spi.frontend.BlockStatusContext;
+import io.tiercache.spi.frontend.ExtentSink;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -23,6 +25,13 @@ public final class ZeroTarget implements Target {
         if (bio.op() == Bio.Op.READ) {
             fill(bio.data());
         }
+    }
+
+    /** Nothing is stored: every range is a hole that reads as zeroes. */
+    @Override
+    public void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink) {
+        sink.extent(length, context == BlockStatusContext.ALLOCATION
+                ? BlockStatusContext.HOLE | BlockStatusContext.ZERO : 0);
     }
 
     /** Zeroes {@code dst} from its position to its limit without moving either. */

@@ -1,0 +1,152 @@
+package io.tiercache.frontend.nbd;
+
+import static io.tiercache.frontend.nbd.NbdConstants.CHUNK_FLAG_DONE;
+import static io.tiercache.frontend.nbd.NbdConstants.CHUNK_HEADER_LENGTH;
+import static io.tiercache.frontend.nbd.NbdConstants.CHUNK_OFFSET_DATA;
+import static io.tiercache.frontend.nbd.NbdConstants.CHUNK_OFFSET_HOLE;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_FLAG_DF;
+import static io.tiercache.frontend.nbd.NbdConstants.SIMPLE_REPLY_LENGTH;
+import static io.tiercache.frontend.nbd.NbdConstants.SIMPLE_REPLY_MAGIC;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.tiercache.spi.frontend.Export;
+import io.tiercache.spi.frontend.ReadRegions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Builds READ replies, on an I/O thread. Three shapes, cheapest first:
+ *
+ * <ul>
+ *   <li>zero copy: the header, then the export's file spans, sent by {@code sendfile} (reads of at
+ *       least {@code zeroCopyMin} bytes on a connection without TLS, where the export offers it);
+ *   <li>one buffer: the header with the data read straight behind it, so both leave in one write;
+ *   <li>with structured replies and known zeroes in the range: data and {@code OFFSET_HOLE}
+ *       chunks, the zeroes never read nor sent.
+ * </ul>
+ *
+ * A structured read that fails part-way ends with an {@code ERROR_OFFSET} chunk naming where.
+ */
+final class ReadCommand {
+    /** A data chunk's payload starts with the u64 offset. */
+    private static final int DATA_PREFIX = 8;
+
+    /** A hole chunk's payload: u64 offset, u32 length. */
+    private static final int HOLE_PAYLOAD = 12;
+
+    private final Export export;
+    private final boolean structured;
+    private final long zeroCopyMin;
+
+    ReadCommand(Export export, Negotiated negotiated, int zeroCopyMin) {
+        this.export = export;
+        this.structured = negotiated.structured();
+        this.zeroCopyMin = negotiated.tls() ? Long.MAX_VALUE : zeroCopyMin; // SslHandler can't encrypt a FileRegion
+    }
+
+    /** The reply: a {@link ByteBuf} or a {@link RegionReply}. Throws when nothing was read. */
+    Object run(ByteBufAllocator alloc, NbdRequest req) throws IOException {
+        if (structured && !req.has(CMD_FLAG_DF)) {
+            ReadPlan plan = ReadPlan.of(export, req.offset(), req.length());
+            if (plan != null) {
+                return pieces(alloc, req, plan);
+            }
+        }
+        if (req.length() >= zeroCopyMin) {
+            Optional<ReadRegions> regions = export.mapForRead(req.offset(), req.length());
+            if (regions.isPresent()) {
+                return new RegionReply(header(alloc.directBuffer(headerLength()), req, true), regions.get());
+            }
+        }
+        return copied(alloc, req);
+    }
+
+    private int headerLength() {
+        return structured ? CHUNK_HEADER_LENGTH + DATA_PREFIX : SIMPLE_REPLY_LENGTH;
+    }
+
+    /** The simple reply header, or a final data chunk's header and offset. */
+    private ByteBuf header(ByteBuf buf, NbdRequest req, boolean last) {
+        if (!structured) {
+            return buf.writeInt(SIMPLE_REPLY_MAGIC).writeInt(0).writeLong(req.cookie());
+        }
+        int flags = last ? CHUNK_FLAG_DONE : 0;
+        return Replies.chunkHeader(buf, flags, CHUNK_OFFSET_DATA, req.cookie(), DATA_PREFIX + (int) req.length())
+                .writeLong(req.offset());
+    }
+
+    /** Header and data in one buffer, the data read straight into it. */
+    private ByteBuf copied(ByteBufAllocator alloc, NbdRequest req) throws IOException {
+        int length = (int) req.length();
+        ByteBuf buf = alloc.directBuffer(headerLength() + length);
+        boolean done = false;
+        try {
+            header(buf, req, true);
+            readInto(buf, req.offset(), length);
+            done = true;
+            return buf;
+        } finally {
+            if (!done) {
+                buf.release();
+            }
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code offset} into {@code buf} behind what it holds. */
+    private void readInto(ByteBuf buf, long offset, int length) throws IOException {
+        buf.ensureWritable(length);
+        ByteBuffer dst = buf.nioBuffer(buf.writerIndex(), length);
+        export.read(dst, offset);
+        if (dst.hasRemaining()) {
+            throw new IOException("short read: " + dst.remaining() + " bytes missing");
+        }
+        buf.writerIndex(buf.writerIndex() + length);
+    }
+
+    /**
+     * One chunk per piece, all in one buffer. If a piece fails after others went in, the reply
+     * keeps them and ends with ERROR_OFFSET at the failed piece, so the client knows what it got.
+     */
+    private ByteBuf pieces(ByteBufAllocator alloc, NbdRequest req, ReadPlan plan) throws IOException {
+        ByteBuf buf = alloc.directBuffer(plan.pieces() * (CHUNK_HEADER_LENGTH + HOLE_PAYLOAD) + (int) req.length());
+        long offset = req.offset();
+        try {
+            for (int i = 0; i < plan.pieces(); i++) {
+                int flags = i == plan.pieces() - 1 ? CHUNK_FLAG_DONE : 0;
+                int length = (int) plan.length(i);
+                if (plan.isZero(i)) {
+                    Replies.chunkHeader(buf, flags, CHUNK_OFFSET_HOLE, req.cookie(), HOLE_PAYLOAD)
+                            .writeLong(offset).writeInt(length);
+                } else if (!dataChunk(buf, req.cookie(), flags, offset, length, i == 0)) {
+                    return buf; // ended with ERROR_OFFSET
+                }
+                offset += length;
+            }
+            return buf;
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    /** Appends a data chunk; on a failed read, an ERROR_OFFSET chunk instead (rethrown if first). */
+    private boolean dataChunk(ByteBuf buf, long cookie, int flags, long offset, int length, boolean first)
+            throws IOException {
+        int start = buf.writerIndex();
+        Replies.chunkHeader(buf, flags, CHUNK_OFFSET_DATA, cookie, DATA_PREFIX + length).writeLong(offset);
+        try {
+            readInto(buf, offset, length);
+            return true;
+        } catch (IOException e) {
+            if (first) {
+                buf.release();
+                throw e; // nothing was read: the caller answers with a plain ERROR chunk
+            }
+            buf.writerIndex(start);
+            Replies.errorAt(buf, cookie, NbdErrors.of(e), offset);
+            return false;
+        }
+    }
+}
