@@ -91,21 +91,33 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
             throws IOException {
         Table table = device.enter();
         try {
-            long end = offset + length;
-            for (Table.Entry e : table.entries()) {
-                long from = Math.max(offset, e.startByte());
-                long to = Math.min(end, e.endByte());
-                if (from < to) {
-                    PartSink part = new PartSink(sink, to - from);
-                    e.target().blockStatus(context, from - e.startByte(), to - from, part);
-                    if (part.stopped || part.covered < to - from) {
-                        return;
-                    }
-                }
-            }
+            forEachPart(table, offset, length, (target, at, len) -> {
+                PartSink part = new PartSink(sink, len);
+                target.blockStatus(context, at, len, part);
+                return !part.stopped && part.covered == len;
+            });
         } finally {
             device.exit();
         }
+    }
+
+    /** One target's part of a range, at offsets relative to the target; false stops the walk. */
+    private interface PartVisitor {
+        boolean visit(Target target, long offset, long length) throws IOException;
+    }
+
+    /** Visits the targets {@code [offset, offset + length)} covers, in order, as Table.map splits I/O. */
+    private static boolean forEachPart(Table table, long offset, long length, PartVisitor visitor)
+            throws IOException {
+        long end = offset + length;
+        for (Table.Entry e : table.entries()) {
+            long from = Math.max(offset, e.startByte());
+            long to = Math.min(end, e.endByte());
+            if (from < to && !visitor.visit(e.target(), from - e.startByte(), to - from)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Forwards one target's extents, clipped to its part of the range. */
@@ -139,14 +151,10 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
     public void prefetch(long offset, long length) throws IOException {
         Table table = device.enter();
         try {
-            long end = offset + length;
-            for (Table.Entry e : table.entries()) {
-                long from = Math.max(offset, e.startByte());
-                long to = Math.min(end, e.endByte());
-                if (from < to) {
-                    e.target().prefetch(from - e.startByte(), to - from);
-                }
-            }
+            forEachPart(table, offset, length, (target, at, len) -> {
+                target.prefetch(at, len);
+                return true;
+            });
         } finally {
             device.exit();
         }
@@ -182,18 +190,12 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
             return null; // let read() report the error
         }
         List<FileSpan> spans = new ArrayList<>(2);
-        for (Table.Entry e : table.entries()) {
-            long from = Math.max(offset, e.startByte());
-            long to = Math.min(end, e.endByte());
-            if (from < to) {
-                FileSpan s = e.target().directAccess(from - e.startByte(), to - from);
-                if (s == null || s.position() + s.length() > s.channel().size()) {
-                    return null; // read() turns a tail beyond a shrunk file into zeroes; sendfile can't
-                }
-                spans.add(s);
-            }
-        }
-        return spans;
+        boolean all = forEachPart(table, offset, length, (target, at, len) -> {
+            FileSpan s = target.directAccess(at, len);
+            // read() turns a tail beyond a shrunk file into zeroes; sendfile can't
+            return s != null && s.position() + s.length() <= s.channel().size() && spans.add(s);
+        });
+        return all ? spans : null;
     }
 
     /** The in-flight hold of one zero-copy read; closing it ends the request. */
