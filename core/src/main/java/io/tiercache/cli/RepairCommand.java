@@ -9,12 +9,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiercache repair}: {@code cache_repair}. Salvages what can be read from damaged metadata
@@ -27,10 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "repair", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Salvage damaged cache metadata onto another device or file (as cache_repair).",
             "Exit status: 0 written (losses are listed on stderr), 64 nothing could be written, 2 bad command line."})
-final class RepairCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
+final class RepairCommand extends FormatTool {
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "DEV", description = "The damaged metadata.")
     private Path input;
 
@@ -38,27 +31,18 @@ final class RepairCommand implements Callable<Integer> {
             description = "Where to write the repaired metadata (overwritten).")
     private Path output;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing; the exit status says it all.")
-    private boolean quiet;
-
-    @Option(names = "--plugins", paramLabel = "DIR",
-            description = "The plugins folder (default: the daemon's, from conf/tiercache.properties or TIERCACHE_HOME).")
-    private Path plugins;
-
-    private final ToolSupport.FormatSource formats;
-
     RepairCommand() {
         this(ToolSupport::pluginFormats);
     }
 
     /** With the formats a test provides. */
     RepairCommand(ToolSupport.FormatSource formats) {
-        this.formats = formats;
+        super(formats);
     }
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         Progress progress = ToolSupport.progress("repair", quiet);
         try (ToolDevice in = ToolSupport.open(input, false, "input");
                 ToolDevice out = ToolSupport.open(output, true, "output")) {
@@ -66,7 +50,7 @@ final class RepairCommand implements Callable<Integer> {
                 throw new IOException("the input and the output are the same file: repair writes a new copy");
             }
             SalvageReader salvage = SalvageReader.open(in, false, progress);
-            MetadataFormat format = formats.load(Optional.ofNullable(plugins)).forVersion(salvage.superblock().version());
+            MetadataFormat format = formats().forVersion(salvage.superblock().version());
             Restorer.restore(format, out, salvage, salvage.superblock().cleanShutdown());
             progress.finish();
             if (!quiet && !salvage.problems().isEmpty()) {

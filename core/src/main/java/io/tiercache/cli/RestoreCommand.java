@@ -10,12 +10,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiercache restore}: {@code cache_restore}. Writes XML onto an existing device or file in
@@ -25,10 +21,7 @@ import picocli.CommandLine.Spec;
         description = {"Write XML cache metadata (as cache_dump prints it) onto a device or file (as cache_restore).",
             "The output must exist and be large enough ('tiercache metadata-size' estimates).",
             "Exit status: 0 restored, 64 failed (the output then holds no metadata), 2 bad command line."})
-final class RestoreCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
+final class RestoreCommand extends FormatTool {
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "The XML.")
     private Path input;
 
@@ -42,27 +35,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--omit-clean-shutdown", description = "Leave the clean-shutdown flag clear.")
     private boolean omitCleanShutdown;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing; the exit status says it all.")
-    private boolean quiet;
-
-    @Option(names = "--plugins", paramLabel = "DIR",
-            description = "The plugins folder (default: the daemon's, from conf/tiercache.properties or TIERCACHE_HOME).")
-    private Path plugins;
-
-    private final ToolSupport.FormatSource formats;
-
     RestoreCommand() {
         this(ToolSupport::pluginFormats);
     }
 
     /** With the formats a test provides. */
     RestoreCommand(ToolSupport.FormatSource formats) {
-        this.formats = formats;
+        super(formats);
     }
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         if (metadataVersion != 1 && metadataVersion != 2) {
             ToolSupport.error(err, quiet, "restore", "--metadata-version must be 1 or 2, not " + metadataVersion);
             return 2;
@@ -72,7 +56,7 @@ final class RestoreCommand implements Callable<Integer> {
             if (!Files.isRegularFile(input)) {
                 throw new NoSuchFileException(input.toString(), null, "couldn't find input file " + input);
             }
-            MetadataFormat format = formats.load(Optional.ofNullable(plugins)).forVersion(metadataVersion);
+            MetadataFormat format = formats().forVersion(metadataVersion);
             try (ToolDevice dev = ToolSupport.open(output, true, "output")) {
                 Restorer.restore(format, dev, new XmlImageReader(input, progress), !omitCleanShutdown);
             }

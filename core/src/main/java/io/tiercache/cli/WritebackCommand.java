@@ -6,12 +6,8 @@ import io.tiercache.core.tools.Writeback;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tiercache writeback}: {@code cache_writeback} (thin-provisioning-tools 1.1's flags). Copies
@@ -23,10 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Write the dirty blocks of an inactive cache back to the origin (as cache_writeback).",
             "Exit status: 0 all dirty blocks written back, 64 failed or some blocks could not be copied,"
                 + " 2 bad command line."})
-final class WritebackCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
+final class WritebackCommand extends FormatTool {
     @Option(names = "--metadata-device", required = true, paramLabel = "FILE", description = "The cache metadata device.")
     private Path metadataDevice;
 
@@ -59,28 +52,19 @@ final class WritebackCommand implements Callable<Integer> {
             description = "Accepted for compatibility: blocks are copied one at a time.")
     private Integer bufferSizeMeg;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing; the exit status says it all.")
-    private boolean quiet;
-
-    @Option(names = "--plugins", paramLabel = "DIR",
-            description = "The plugins folder (default: the daemon's, from conf/tiercache.properties or TIERCACHE_HOME).")
-    private Path plugins;
-
-    private final ToolSupport.FormatSource formats;
-
     WritebackCommand() {
         this(ToolSupport::pluginFormats);
     }
 
     /** With the formats a test provides. */
     WritebackCommand(ToolSupport.FormatSource formats) {
-        this.formats = formats;
+        super(formats);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (originOffset < 0 || fastOffset < 0 || retryCount < 0 || bufferSizeMeg != null && bufferSizeMeg <= 0) {
             ToolSupport.error(err, quiet, "writeback", "offsets, --retry-count and --buffer-size-meg must not be negative");
             return 2;
@@ -90,7 +74,7 @@ final class WritebackCommand implements Callable<Integer> {
         try (ToolDevice meta = ToolSupport.open(metadataDevice, update, "metadata");
                 ToolDevice fast = ToolSupport.open(fastDevice, false, "fast device");
                 ToolDevice origin = ToolSupport.open(originDevice, true, "origin device")) {
-            var format = formats.load(Optional.ofNullable(plugins)).forDevice(meta);
+            var format = formats().forDevice(meta);
             Writeback.Result r = Writeback.run(format, meta, fast, origin,
                     new Writeback.Options(fastOffset, originOffset, update, retryCount), progress);
             progress.finish();
