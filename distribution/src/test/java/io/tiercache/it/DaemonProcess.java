@@ -40,6 +40,15 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon with {@code extra} flags and waits until its control socket answers. */
     DaemonProcess start(String... extra) throws Exception {
+        return start(true, extra);
+    }
+
+    /**
+     * As {@link #start(String...)}; without {@code launcherProbe} readiness is a connection to the
+     * control socket (bound after the recorded devices are restored) rather than a {@code ls} run by
+     * the launcher, which costs a JVM start per probe.
+     */
+    DaemonProcess start(boolean launcherProbe, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/tiercache").toString(), "daemon",
                 "--control", control.toString(), "--nbd-listen", "127.0.0.1:" + port,
                 "--state", dir.resolve("state").toString()));
@@ -52,7 +61,8 @@ final class DaemonProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("daemon exited " + process.exitValue() + ":\n" + log());
             }
-            if (Files.exists(control) && cli("ls").exit() == 0) {
+            if (Files.exists(control) && (launcherProbe ? cli("ls").exit() == 0
+                    : io.tiercache.core.control.ControlServer.isListening(control))) {
                 return this;
             }
             Thread.sleep(200);
@@ -78,6 +88,24 @@ final class DaemonProcess implements AutoCloseable {
             throw new AssertionError("daemon ignored SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /**
+     * An unclean stop: SIGKILL to the daemon's JVM itself. {@code bin/tiercache} execs java, so the
+     * started process is the JVM, not a wrapper shell; this is checked before the kill.
+     */
+    void kill() throws InterruptedException {
+        String command = process.info().command().orElse("");
+        if (!command.endsWith("/java")) {
+            throw new AssertionError("pid " + process.pid() + " is not the daemon's JVM but " + command);
+        }
+        process.destroyForcibly(); // SIGKILL on Linux
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("daemon survived SIGKILL");
+        }
+        if (process.exitValue() != 128 + 9) {
+            throw new AssertionError("daemon exited " + process.exitValue() + ", not by SIGKILL");
+        }
     }
 
     @Override
