@@ -5,15 +5,20 @@ package io.tiercache.policy.adaptive;
  * A promotion is <em>useful</em> if the block is hit before it is demoted (the copy paid off at least
  * once) and useless otherwise.
  * <ul>
- *   <li>Promotions on a block's own uses should be useful at least half the time (by default; the
- *       {@code useful_percent} policy argument): below that the uses margin rises, so only clearer
- *       winners get in (at most {@link #MAX_USES_MARGIN}); above it the margin falls again. The share
- *       is the one trade-off knob: higher means fewer wasted copies and slower tracking of a moving
- *       hot set.
- *   <li>Promotions on its extent's reuses should be useful at least as often, and at least as often
- *       as those on own uses: spatial evidence is used only while the workload shows spatial
- *       locality. Without it the extent margin climbs until extent evidence is ignored; after a
- *       sample period in which extent evidence admitted nothing, the margin steps back by one, so
+ *   <li>Promotions on a block's own uses should be useful at least as often as the <em>target</em>:
+ *       below it the uses margin rises, so only clearer winners get in (at most
+ *       {@link #MAX_USES_MARGIN}); above it the margin falls again.
+ *   <li>The target is the larger of the {@code useful_percent} policy argument (default half: a copy
+ *       should pay off more often than not) and the cache's own hit ratio over the last count period.
+ *       A cache that already serves most accesses asks a newcomer to be useful about as often as an
+ *       access hits, so it stops copying blocks that would only dilute it; when the hit ratio falls,
+ *       as when the hot set moves, the target falls back with it and the policy copies more freely
+ *       while it relearns. {@code useful_percent} stays the trade-off knob: higher means fewer
+ *       wasted copies and slower tracking of a moving hot set.
+ *   <li>Promotions on its extent's reuses should be useful at least as often as the target, and at
+ *       least as often as those on own uses: spatial evidence is used only while the workload shows
+ *       spatial locality. Without it the extent margin climbs until extent evidence is ignored; after
+ *       a sample period in which extent evidence admitted nothing, the margin steps back by one, so
  *       the policy keeps trying and notices when locality returns.
  * </ul>
  * Memory: a few fields. The outcome of each promotion is tracked with two flag bits per cache block.
@@ -29,13 +34,29 @@ final class AdmissionFeedback {
 
     private final MarginControl uses = new MarginControl(MAX_USES_MARGIN);
     private final MarginControl extent = new MarginControl(MAX_EXTENT_MARGIN);
-    /** The useful share aimed at, in 1/256. */
-    private int usefulShare = DEFAULT_USEFUL_PERCENT * 256 / 100;
     private int usefulPercent = DEFAULT_USEFUL_PERCENT;
+    /** {@code useful_percent} in 1/256. */
+    private int configuredShare = DEFAULT_USEFUL_PERCENT * 256 / 100;
+    /** The hit ratio of the last count period, in 1/256. */
+    private int hitShare;
+    /** The useful share aimed at, in 1/256: the larger of the two above. */
+    private int usefulShare = configuredShare;
     /** Useful share of promotions on own uses, in 1/256 << 8 (fixed point). */
     private int usesShare = 128 << 8;
     /** Whether extent evidence admitted anything this period. */
     private boolean extentAdmissions;
+
+    /**
+     * Cblock {@code c} is hit ({@code hit}) or given up: if it was promoted and not hit since, that
+     * settles whether its promotion was useful, once.
+     */
+    void resolve(BlockTable blocks, int c, boolean hit) {
+        if (blocks.is(c, BlockTable.UNUSED)) {
+            outcome(blocks.is(c, BlockTable.BY_EXTENT), hit);
+            blocks.set(c, BlockTable.UNUSED, false);
+        }
+        blocks.set(c, BlockTable.BY_EXTENT, false);
+    }
 
     /** A promotion's outcome: hit at least once ({@code useful}) or demoted without a hit. */
     void outcome(boolean byExtent, boolean useful) {
@@ -52,25 +73,33 @@ final class AdmissionFeedback {
         extentAdmissions = true;
     }
 
-    /** Called once per sample period of the popularity counts. */
-    void periodEnded() {
+    /** Called once per sample period of the popularity counts, with that period's hit ratio in 1/256. */
+    void periodEnded(int hitShare256) {
         if (!extentAdmissions) {
             extent.relax();
         }
         extentAdmissions = false;
+        hitShare = hitShare256;
+        usefulShare = Math.max(configuredShare, hitShare);
     }
 
-    /** Sets the useful share aimed at, 1..99 percent. */
+    /** Sets the least useful share aimed at, 1..99 percent. */
     void setUsefulPercent(int percent) {
         if (percent < 1 || percent > 99) {
             throw new IllegalArgumentException("useful_percent must be 1..99: " + percent);
         }
         usefulPercent = percent;
-        usefulShare = percent * 256 / 100;
+        configuredShare = percent * 256 / 100;
+        usefulShare = Math.max(configuredShare, hitShare);
     }
 
     int usefulPercent() {
         return usefulPercent;
+    }
+
+    /** The useful share currently aimed at, in percent. */
+    int targetPercent() {
+        return (usefulShare * 100 + 128) / 256;
     }
 
     int usesMargin() {

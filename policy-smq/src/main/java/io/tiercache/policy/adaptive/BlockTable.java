@@ -8,7 +8,7 @@ package io.tiercache.policy.adaptive;
  * written back), whether it is dirty, whether it sits in the protected segment, whether its work is
  * queued but not yet handed out, whether a promotion is to follow its demotion, and the two bits
  * that track how its promotion turns out (on what evidence it was admitted, whether it has been hit
- * since).
+ * since). It also keeps count of the dirty blocks.
  */
 final class BlockTable {
     static final int FREE = 0;
@@ -37,6 +37,7 @@ final class BlockTable {
 
     final long[] oblock;
     private final short[] flags;
+    private int dirtyCount;
 
     BlockTable(int cacheBlocks) {
         this.oblock = new long[cacheBlocks];
@@ -66,12 +67,27 @@ final class BlockTable {
         return (flags[c] & flag) != 0;
     }
 
+    /** Sets or clears {@link #DIRTY}, keeping count; {@link #set} is for the other flags. */
+    void setDirty(int c, boolean on) {
+        if (is(c, DIRTY) != on) {
+            set(c, DIRTY, on);
+            dirtyCount += on ? 1 : -1;
+        }
+    }
+
+    int dirtyCount() {
+        return dirtyCount;
+    }
+
     void set(int c, int flag, boolean on) {
         flags[c] = (short) (on ? flags[c] | flag : flags[c] & ~flag);
     }
 
-    /** Back to free: no flags at all. */
+    /** Back to free: no flags at all (a dirty block leaves the dirty count). */
     void clear(int c) {
+        if (is(c, DIRTY)) {
+            dirtyCount--;
+        }
         flags[c] = FREE;
     }
 

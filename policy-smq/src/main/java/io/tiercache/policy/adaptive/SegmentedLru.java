@@ -7,10 +7,16 @@ import static io.tiercache.policy.adaptive.LinkedLists.PROTECTED;
 /**
  * The order in which cached blocks are given up: a segmented LRU. A newly promoted block enters the
  * <em>probation</em> segment; a hit there moves it to the <em>protected</em> segment (at most 80 % of
- * the cache), whose least recently used block falls back to probation when it overflows. The
- * replacement victim is the least recently used block of probation, so a block that was copied in
- * and never used again is the first to go, while a block used again since its promotion survives a
- * while without use.
+ * the cache), whose least recently used block falls back to probation when it overflows. A block
+ * copied in and never used again is thus the first to go, while a block used again since its
+ * promotion survives a while without use.
+ *
+ * <p>The replacement victim is the <em>colder</em> of the two oldest blocks, probation's and
+ * protected's, by their recent use counts (probation's on a tie). Recency alone protects a block
+ * that was hot and has gone cold for as long as the protected segment takes to turn over; when the
+ * hot set moves, those stale blocks would hold 80 % of the cache while each newcomer gets only a
+ * probation slot's worth of time to prove itself. Asking the counts lets a stale protected block go
+ * first, and costs one more sketch lookup per replacement.
  */
 final class SegmentedLru {
     static final int PROTECTED_PERCENT = 80;
@@ -59,10 +65,20 @@ final class SegmentedLru {
         lists.remove(blocks.is(c, BlockTable.PROTECTED) ? PROTECTED : PROBATION, c);
     }
 
-    /** The block to give up next: the oldest mapped block of probation, else of protected; or NONE. */
-    int victim() {
-        int c = firstMapped(PROBATION);
-        return c != NONE ? c : firstMapped(PROTECTED);
+    /**
+     * The block to give up next: of the oldest mapped blocks of probation and of protected, the one
+     * with fewer recent uses (probation's on a tie), or the one there is; NONE if neither.
+     */
+    int victim(Popularity popularity) {
+        int probation = firstMapped(PROBATION);
+        int prot = firstMapped(PROTECTED);
+        if (probation == NONE) {
+            return prot;
+        }
+        if (prot != NONE && popularity.uses(blocks.oblock[prot]) < popularity.uses(blocks.oblock[probation])) {
+            return prot;
+        }
+        return probation;
     }
 
     private int firstMapped(int list) {
