@@ -14,7 +14,7 @@
 #   TIERCACHE_SETTINGS (space-separated key=value settings for the daemon, e.g. nbd.zero-copy=off),
 #   BENCH_DIR (where the file goes, default /dev/shm), SKIP_QEMU (non-empty: leave qemu-nbd out),
 #   SKIP_SLOW (non-empty: no slow-origin run), WARM (seconds of zipf warm-up per server, default 40),
-#   SLOW_CACHE (tiercache's cache size for the slow run, default a quarter of SIZE).
+#   SLOW_CACHE (tiercache's cache size for the slow run, default SIZE, as nbdkit's cache filter has no limit).
 # Needs: fio (with the nbd engine), nbdkit, qemu-nbd (qemu-utils), a JDK 25 for tiercache.
 # Only the processes this script starts are stopped, by PID.
 set -euo pipefail
@@ -166,7 +166,7 @@ echo "nbd-bench: $ROUNDS rounds of ${RUNTIME}s per server and row, $SIZE file in
 # --- slow origin: a 5 ms delay under a cache, warmed with the zipf reads it is then measured on ---
 [ -z "${SKIP_SLOW:-}" ] || exit 0
 WARM=${WARM:-40}
-slow_cache=${SLOW_CACHE:-$((bytes / 4))}
+slow_cache=${SLOW_CACHE:-$bytes}
 head -c "$slow_cache" /dev/zero >"$BENCH_DIR/nbd-bench-$$.scache"
 head -c 64M /dev/zero >"$BENCH_DIR/nbd-bench-$$.smeta"
 tc create slow --table "0 $sectors delay $img 0 5" >/dev/null
@@ -178,27 +178,29 @@ pids+=($!)
 slow_uri() { if [ "$1" = tiercache ]; then echo "nbd+unix:///scache?socket=$work/tc.sock"; else
     echo "nbd+unix:///bench?socket=$work/nks.sock"; fi; }
 wait_for "nbdkit (cache over delay)" nbdinfo --size "$(slow_uri nbdkit)"
-# The same seed every run (randrepeat=1): fio scatters zipf's ranks over the file with a random
-# offset, so another seed would make another hot set, and no warm cache would stay warm.
-zipf() { # zipf URI DEPTH SECONDS: IOPS of 4 KiB zipf:1.2 random reads
+# fio scatters zipf's ranks over the file from its seed: with randrepeat=1 every run has the same
+# hot set, which the warm-up has cached (a warm cache); with randrepeat=0 each run draws a new one,
+# and both caches must fetch much of it from the slow origin while serving.
+zipf() { # zipf URI DEPTH SECONDS RANDREPEAT: IOPS of 4 KiB zipf:1.2 random reads
     fio --name=slow --ioengine=nbd --uri="$1" --rw=randread --bs=4k --iodepth="$2" --size="$SIZE" \
-        --random_distribution=zipf:1.2 --time_based --runtime="$3" --randrepeat=1 --norandommap \
+        --random_distribution=zipf:1.2 --time_based --runtime="$3" --randrepeat="$4" --norandommap \
         --output-format=terse --terse-version=3 2>"$work/fio.err" | awk -F';' '$1 == 3 { printf "%.0f\n", $8 }'
 }
 echo "nbd-bench: slow origin: warming both caches with ${WARM}s of zipf:1.2 reads at depth 32" >&2
-for s in tiercache nbdkit; do zipf "$(slow_uri $s)" 32 "$WARM" >/dev/null; done
+for s in tiercache nbdkit; do zipf "$(slow_uri $s)" 32 "$WARM" 1 >/dev/null; done
 echo "nbd-bench: slow origin: tiercache cache device: $(tc status scache)" >&2
 printf '\n%-26s %-5s %-6s %10s %10s %8s\n' "slow origin (5 ms)" via unit tiercache nbdkit tc/nk
-for depth in 1 32; do
+for run in warm:1:1 warm:32:1 new-hot-set:32:0; do
+    IFS=: read -r kind depth repeat <<<"$run"
     declare -A sum=([tiercache]=0 [nbdkit]=0)
     for round in $(seq "$ROUNDS"); do
         if [ $((round % 2)) = 1 ]; then order=(tiercache nbdkit); else order=(nbdkit tiercache); fi
         for s in "${order[@]}"; do
-            v=$(zipf "$(slow_uri $s)" "$depth" "$RUNTIME")
+            v=$(zipf "$(slow_uri $s)" "$depth" "$RUNTIME" "$repeat")
             sum[$s]=$(awk -v a="${sum[$s]}" -v b="$v" 'BEGIN { print a + b }')
         done
     done
-    awk -v n="4k-zipf1.2-read-qd$depth" -v r="$ROUNDS" -v a="${sum[tiercache]}" -v b="${sum[nbdkit]}" 'BEGIN {
+    awk -v n="4k-zipf-qd$depth-$kind" -v r="$ROUNDS" -v a="${sum[tiercache]}" -v b="${sum[nbdkit]}" 'BEGIN {
         a /= r; b /= r; printf "%-26s %-5s %-6s %10.0f %10.0f %7.2fx\n", n, "unix", "IOPS", a, b, a / b }'
     unset sum
 done

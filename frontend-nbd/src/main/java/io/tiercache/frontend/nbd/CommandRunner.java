@@ -10,6 +10,7 @@ import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE_ZEROES;
 import static io.tiercache.frontend.nbd.NbdConstants.EIO;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.frontend.Export;
@@ -42,29 +43,48 @@ final class CommandRunner {
     }
 
     /**
-     * Runs the request and returns the complete reply, a {@code ByteBuf} or a {@link RegionReply};
-     * releases the request's payload.
+     * The buffer a READ's reply goes into, taken on the event loop: there the allocator works from
+     * the loop's own cache, while on an I/O thread it would first build Netty's thread-local state.
+     * Null for other commands.
      */
-    Object run(ByteBufAllocator alloc, NbdRequest req) {
+    ByteBuf replyBuffer(ByteBufAllocator alloc, NbdRequest req) {
+        return req.type() == CMD_READ ? reads.replyBuffer(alloc, req) : null;
+    }
+
+    /**
+     * Runs the request and returns its outcome: a complete reply ({@code ByteBuf} or
+     * {@link RegionReply}), or an {@code Integer} errno (0: success) whose reply
+     * {@link #reply} builds on the event loop. Releases the request's payload; a READ's
+     * {@code buf} (from {@link #replyBuffer}) becomes the reply or is released.
+     */
+    Object run(ByteBufAllocator alloc, NbdRequest req, ByteBuf buf) {
         try {
             return switch (req.type()) {
-                case CMD_READ -> reads.run(alloc, req);
+                case CMD_READ -> reads.run(req, buf);
                 case CMD_BLOCK_STATUS -> blockStatus.run(alloc, req);
                 default -> {
                     execute(req);
-                    yield Replies.simple(alloc, 0, req.cookie());
+                    yield 0;
                 }
             };
         } catch (IOException e) {
             log.debug("request {} at {}+{} failed", req.type(), Long.toUnsignedString(req.offset()), req.length(), e);
-            return Replies.error(alloc, structured, req, NbdErrors.of(e));
+            return NbdErrors.of(e);
         } catch (RuntimeException e) {
             // A bug below us, not a device error; the client still gets a protocol error, not the text.
             log.warn("request {} at {}+{} failed unexpectedly", req.type(), Long.toUnsignedString(req.offset()), req.length(), e);
-            return Replies.error(alloc, structured, req, EIO);
+            return EIO;
         } finally {
             req.release();
         }
+    }
+
+    /** The reply to an outcome of {@link #run}: built here for an errno, on the event loop. */
+    Object reply(ByteBufAllocator alloc, NbdRequest req, Object outcome) {
+        if (outcome instanceof Integer error) {
+            return error == 0 ? Replies.simple(alloc, 0, req.cookie()) : Replies.error(alloc, structured, req, error);
+        }
+        return outcome;
     }
 
     private void execute(NbdRequest req) throws IOException {

@@ -17,7 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * Builds READ replies, on an I/O thread. Three shapes, cheapest first:
+ * Builds READ replies on an I/O thread, in a buffer the event loop allocated. Three shapes, cheapest first:
  *
  * <ul>
  *   <li>zero copy: the header, then the export's file spans, sent by {@code sendfile} (reads of at
@@ -46,21 +46,48 @@ final class ReadCommand {
         this.zeroCopyMin = negotiated.tls() ? Long.MAX_VALUE : zeroCopyMin; // SslHandler can't encrypt a FileRegion
     }
 
-    /** The reply: a {@link ByteBuf} or a {@link RegionReply}. Throws when nothing was read. */
-    Object run(ByteBufAllocator alloc, NbdRequest req) throws IOException {
+    /**
+     * The reply's buffer, made on the event loop: room for the header and the data; only the
+     * header's where the read may go out by zero copy (if it does not, it grows on the I/O thread).
+     */
+    ByteBuf replyBuffer(ByteBufAllocator alloc, NbdRequest req) {
+        long data = req.length() >= zeroCopyMin ? 0 : req.length();
+        return alloc.directBuffer(headerLength() + (int) data);
+    }
+
+    /**
+     * The reply, in {@code buf} (from {@link #replyBuffer}): a {@link ByteBuf} or a
+     * {@link RegionReply}. Throws when nothing was read, {@code buf} then released.
+     */
+    Object run(NbdRequest req, ByteBuf buf) throws IOException {
+        boolean done = false;
+        try {
+            Object reply = build(req, buf);
+            done = true;
+            return reply;
+        } finally {
+            if (!done && buf.refCnt() > 0) {
+                buf.release();
+            }
+        }
+    }
+
+    private Object build(NbdRequest req, ByteBuf buf) throws IOException {
         if (structured && !req.has(CMD_FLAG_DF)) {
             ReadPlan plan = ReadPlan.of(export, req.offset(), req.length());
             if (plan != null) {
-                return pieces(alloc, req, plan);
+                return pieces(buf, req, plan);
             }
         }
         if (req.length() >= zeroCopyMin) {
             Optional<ReadRegions> regions = export.mapForRead(req.offset(), req.length());
             if (regions.isPresent()) {
-                return new RegionReply(header(alloc.directBuffer(headerLength()), req, true), regions.get());
+                return new RegionReply(header(buf, req, true), regions.get());
             }
         }
-        return copied(alloc, req);
+        header(buf, req, true);
+        readInto(buf, req.offset(), (int) req.length());
+        return buf;
     }
 
     private int headerLength() {
@@ -75,23 +102,6 @@ final class ReadCommand {
         int flags = last ? CHUNK_FLAG_DONE : 0;
         return Replies.chunkHeader(buf, flags, CHUNK_OFFSET_DATA, req.cookie(), DATA_PREFIX + (int) req.length())
                 .writeLong(req.offset());
-    }
-
-    /** Header and data in one buffer, the data read straight into it. */
-    private ByteBuf copied(ByteBufAllocator alloc, NbdRequest req) throws IOException {
-        int length = (int) req.length();
-        ByteBuf buf = alloc.directBuffer(headerLength() + length);
-        boolean done = false;
-        try {
-            header(buf, req, true);
-            readInto(buf, req.offset(), length);
-            done = true;
-            return buf;
-        } finally {
-            if (!done) {
-                buf.release();
-            }
-        }
     }
 
     /** Reads {@code length} bytes at {@code offset} into {@code buf} behind what it holds. */
@@ -109,26 +119,21 @@ final class ReadCommand {
      * One chunk per piece, all in one buffer. If a piece fails after others went in, the reply
      * keeps them and ends with ERROR_OFFSET at the failed piece, so the client knows what it got.
      */
-    private ByteBuf pieces(ByteBufAllocator alloc, NbdRequest req, ReadPlan plan) throws IOException {
-        ByteBuf buf = alloc.directBuffer(plan.pieces() * (CHUNK_HEADER_LENGTH + HOLE_PAYLOAD) + (int) req.length());
+    private ByteBuf pieces(ByteBuf buf, NbdRequest req, ReadPlan plan) throws IOException {
+        buf.ensureWritable(plan.pieces() * (CHUNK_HEADER_LENGTH + HOLE_PAYLOAD) + (int) req.length());
         long offset = req.offset();
-        try {
-            for (int i = 0; i < plan.pieces(); i++) {
-                int flags = i == plan.pieces() - 1 ? CHUNK_FLAG_DONE : 0;
-                int length = (int) plan.length(i);
-                if (plan.isZero(i)) {
-                    Replies.chunkHeader(buf, flags, CHUNK_OFFSET_HOLE, req.cookie(), HOLE_PAYLOAD)
-                            .writeLong(offset).writeInt(length);
-                } else if (!dataChunk(buf, req.cookie(), flags, offset, length, i == 0)) {
-                    return buf; // ended with ERROR_OFFSET
-                }
-                offset += length;
+        for (int i = 0; i < plan.pieces(); i++) {
+            int flags = i == plan.pieces() - 1 ? CHUNK_FLAG_DONE : 0;
+            int length = (int) plan.length(i);
+            if (plan.isZero(i)) {
+                Replies.chunkHeader(buf, flags, CHUNK_OFFSET_HOLE, req.cookie(), HOLE_PAYLOAD)
+                        .writeLong(offset).writeInt(length);
+            } else if (!dataChunk(buf, req.cookie(), flags, offset, length, i == 0)) {
+                return buf; // ended with ERROR_OFFSET
             }
-            return buf;
-        } catch (RuntimeException | Error e) {
-            buf.release();
-            throw e;
+            offset += length;
         }
+        return buf;
     }
 
     /** Appends a data chunk; on a failed read, an ERROR_OFFSET chunk instead (rethrown if first). */
@@ -141,7 +146,6 @@ final class ReadCommand {
             return true;
         } catch (IOException e) {
             if (first) {
-                buf.release();
                 throw e; // nothing was read: the caller answers with a plain ERROR chunk
             }
             buf.writerIndex(start);

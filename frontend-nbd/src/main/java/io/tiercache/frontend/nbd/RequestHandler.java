@@ -150,45 +150,56 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void start(NbdRequest req) {
         running++;
         runningBytes += cost(req);
+        ByteBuf buf = runner.replyBuffer(ctx.alloc(), req);
         try {
-            server.ioExecutor().execute(() -> runOnIoThread(req));
+            server.ioExecutor().execute(() -> runOnIoThread(req, buf));
         } catch (RejectedExecutionException e) {
             // The executor is shutting down: the server is stopping.
-            finished(req, Replies.error(ctx.alloc(), negotiated.structured(), req, ESHUTDOWN));
+            if (buf != null) {
+                buf.release();
+            }
+            finished(req, (Object) ESHUTDOWN);
             req.release();
         }
     }
 
-    /** On an I/O thread: do the blocking work, then hand the reply back to the event loop. */
-    private void runOnIoThread(NbdRequest req) {
-        Object reply;
+    /**
+     * On an I/O thread: do the blocking work, then hand the outcome back to the event loop. Nothing
+     * here allocates from Netty's pools: buffers come from the loop, and errnos become replies there.
+     */
+    private void runOnIoThread(NbdRequest req, ByteBuf buf) {
+        Object outcome;
         if (req.type() == CMD_READ && !ctx.channel().isActive()) {
             req.release(); // nobody is left to read it
-            reply = Unpooled.EMPTY_BUFFER;
+            buf.release();
+            outcome = Unpooled.EMPTY_BUFFER;
         } else {
-            reply = runner.run(ctx.alloc(), req);
+            outcome = runner.run(ctx.alloc(), req, buf);
         }
         try {
-            ctx.executor().execute(() -> finished(req, reply));
+            ctx.executor().execute(() -> finished(req, outcome));
         } catch (RejectedExecutionException e) {
             // The event loops are already gone (stop() gave up waiting for this request): the
             // connection is closed, so only the export is left to release.
-            release(reply);
+            release(outcome);
             closeExport();
         }
     }
 
-    private void finished(NbdRequest req, Object reply) {
+    private void finished(NbdRequest req, Object outcome) {
         running--;
         runningBytes -= cost(req);
         outstanding--;
         outstandingBytes -= cost(req);
         if (inactive) {
-            release(reply);
-        } else if (reply instanceof RegionReply r) {
-            writeRegions(r);
+            release(outcome);
         } else {
-            ctx.writeAndFlush(reply, ctx.voidPromise());
+            Object reply = runner.reply(ctx.alloc(), req, outcome);
+            if (reply instanceof RegionReply r) {
+                writeRegions(r);
+            } else {
+                ctx.writeAndFlush(reply, ctx.voidPromise());
+            }
         }
         startQueued();
         afterChange();
@@ -198,6 +209,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         switch (reply) {
             case RegionReply r -> r.release();
             case ByteBuf b -> b.release();
+            case Integer errno -> { } // not built yet: nothing to release
             default -> throw new IllegalStateException("unknown reply " + reply);
         }
     }
