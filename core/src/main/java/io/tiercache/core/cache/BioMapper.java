@@ -97,7 +97,7 @@ final class BioMapper {
 
     /**
      * A hint that {@code [offset, offset + length)} will be read soon (NBD's {@code CMD_CACHE};
-     * dm-cache has no such request). Each whole block is looked up as a read, so the policy counts
+     * dm-cache has no such request). Each block it touches is looked up as a read, so the policy counts
      * the access and, if that makes the block worth it, queues a promotion the worker carries out;
      * nothing is read here and no hit or miss is counted. Passthrough never promotes.
      */

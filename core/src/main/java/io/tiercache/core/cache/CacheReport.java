@@ -28,6 +28,9 @@ final class CacheReport {
 
     /** Reports {@code [offset, offset + length)} (bytes from the device's start) to {@code sink}. */
     void report(long offset, long length, ExtentSink sink) {
+        if (length <= 0) {
+            return; // nothing to describe
+        }
         long blockBytes = geometry.blockBytes();
         long end = offset + length;
         long first = offset / blockBytes;
