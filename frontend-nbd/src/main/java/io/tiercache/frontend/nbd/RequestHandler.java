@@ -88,7 +88,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         this.ioDepth = server.settings().ioDepth();
         this.negotiated = negotiated;
         this.runner = new CommandRunner(export, negotiated, zeroCopyMin);
-        // Reads that zero copy would take are not worth a copy on the event loop.
         this.regionTimeoutNanos = server.settings().zeroCopyTimeout().toNanos();
     }
 
