@@ -17,8 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the offline tools ({@code check}, {@code dump}, {@code restore}, {@code repair},
@@ -38,7 +36,6 @@ final class ToolSupport {
 
     /** The format extensions of the plugins folder ({@code --plugins}, else the daemon's). */
     static Formats pluginFormats(Optional<Path> pluginsFlag) {
-        quietPluginLogging();
         Path folder = DaemonConfig.resolve(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 pluginsFlag, DaemonConfig.file()).plugins();
         PluginCatalog all = PluginCatalog.load(folder);
@@ -46,27 +43,6 @@ final class ToolSupport {
         Map<String, MetadataFormat> formats = Guice.createInjector(Stage.PRODUCTION, new PluginModule(formatsOnly))
                 .getInstance(Key.get(new TypeLiteral<Map<String, MetadataFormat>>() {}));
         return new Formats(formats, folder.toString());
-    }
-
-    /**
-     * A tool's output is its XML or its verdict: the plugin loader's INFO lines ("plugin ... loaded")
-     * would only get in the way, and {@code -q} promises silence. Logging is configured by the time a
-     * tool runs (the command tree's classes create their loggers), so the loader's logger is raised
-     * to WARN through logback, the launcher's backend — by reflection, as core does not compile
-     * against a backend; with another backend nothing changes. An explicit
-     * {@code TIERCACHE_LOG_LEVEL} is left alone.
-     */
-    private static void quietPluginLogging() {
-        if (System.getenv("TIERCACHE_LOG_LEVEL") != null) {
-            return;
-        }
-        Logger logger = LoggerFactory.getLogger(PluginCatalog.class.getPackageName());
-        try {
-            Class<?> level = Class.forName("ch.qos.logback.classic.Level", true, logger.getClass().getClassLoader());
-            logger.getClass().getMethod("setLevel", level).invoke(logger, level.getField("WARN").get(null));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // Not logback: its own configuration decides.
-        }
     }
 
     /** Opens a device or image, with the tools' wording when it is missing. */

@@ -51,6 +51,7 @@ public final class Daemon implements AutoCloseable {
     /** Builds the one injector: plugins found in the configured folder, then the core modules. */
     public static Daemon create(DaemonConfig config) {
         PluginCatalog catalog = PluginCatalog.load(config.plugins());
+        catalog.loaded().forEach(plugin -> LOG.info("plugin {} loaded", plugin));
         Injector injector = Guice.createInjector(Stage.PRODUCTION, new DaemonModule(config), new TargetModule(),
                 new PluginModule(catalog));
         return injector.getInstance(Daemon.class);

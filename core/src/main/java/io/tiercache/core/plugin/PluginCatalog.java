@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The extension classes found in the plugins folder, keyed by their {@link ExtensionName}. PF4J
- * only discovers classes; Guice constructs them (see {@code PluginModule}).
+ * only discovers classes; Guice constructs them (see {@code PluginModule}). {@code loaded} names the
+ * started plugins ("id version from file"); the daemon announces them, the offline tools do not.
  */
 public record PluginCatalog(
         Map<String, Class<? extends CachePolicyFactory>> policies,
         Map<String, Class<? extends MetadataFormat>> formats,
         Map<String, Class<? extends Frontend>> frontends,
-        List<String> problems) {
+        List<String> problems,
+        List<String> loaded) {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCatalog.class);
 
     public PluginCatalog {
@@ -32,6 +34,14 @@ public record PluginCatalog(
         formats = Map.copyOf(formats);
         frontends = Map.copyOf(frontends);
         problems = List.copyOf(problems);
+        loaded = List.copyOf(loaded);
+    }
+
+    /** A catalog made by hand (tests, a subset of another): no plugin was loaded for it. */
+    public PluginCatalog(Map<String, Class<? extends CachePolicyFactory>> policies,
+            Map<String, Class<? extends MetadataFormat>> formats, Map<String, Class<? extends Frontend>> frontends,
+            List<String> problems) {
+        this(policies, formats, frontends, problems, List.of());
     }
 
     public static PluginCatalog empty() {
@@ -48,6 +58,7 @@ public record PluginCatalog(
         pm.loadPlugins();
         pm.startPlugins();
         List<String> problems = new ArrayList<>();
+        List<String> loaded = new ArrayList<>();
         for (PluginWrapper w : pm.getPlugins()) {
             if (w.getPluginState() != PluginState.STARTED) {
                 String why = w.getFailedException() == null ? w.getPluginState().toString()
@@ -55,12 +66,13 @@ public record PluginCatalog(
                 problems.add("plugin " + w.getPluginId() + " not started: " + why);
                 LOG.error("plugin {} ({}) not started: {}", w.getPluginId(), w.getPluginPath(), why);
             } else {
-                LOG.info("plugin {} {} loaded from {}", w.getPluginId(), w.getDescriptor().getVersion(),
-                        w.getPluginPath().getFileName());
+                loaded.add(w.getPluginId() + " " + w.getDescriptor().getVersion() + " from "
+                        + w.getPluginPath().getFileName());
+                LOG.debug("plugin {} loaded", loaded.getLast());
             }
         }
         return new PluginCatalog(collect(pm, CachePolicyFactory.class, problems),
-                collect(pm, MetadataFormat.class, problems), collect(pm, Frontend.class, problems), problems);
+                collect(pm, MetadataFormat.class, problems), collect(pm, Frontend.class, problems), problems, loaded);
     }
 
     private static <T> Map<String, Class<? extends T>> collect(PluginManager pm, Class<T> point,
