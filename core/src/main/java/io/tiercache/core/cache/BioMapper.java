@@ -113,12 +113,17 @@ final class BioMapper {
                 queued |= Lookup.workQueued(policy.lookup(oblock, Direction.READ, false));
             }
         } catch (PolicyViolationException e) {
-            modes.policyFailed(e);
-            throw new BlockIoException(Errno.EIO, e.getMessage(), e);
+            throw policyFailed(e);
         }
         if (queued) {
             worker.wake();
         }
+    }
+
+    /** A policy broke its contract: the cache goes to fail mode and the request fails with EIO. */
+    private BlockIoException policyFailed(PolicyViolationException e) {
+        modes.policyFailed(e);
+        return new BlockIoException(Errno.EIO, e.getMessage(), e);
     }
 
     private void split(boolean write, long offset, long length, ByteBuffer data, int flags) throws IOException {
@@ -156,8 +161,7 @@ final class BioMapper {
                 }
             }
         } catch (PolicyViolationException e) {
-            modes.policyFailed(e);
-            throw new BlockIoException(Errno.EIO, e.getMessage(), e);
+            throw policyFailed(e);
         } finally {
             io.end();
             if (tick) {
