@@ -82,6 +82,11 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
         device.submit(new Bio(Bio.Op.WRITE_ZEROES, offset, length, null, flags));
     }
 
+    @Override
+    public boolean reportsZeroes() {
+        return device.reportsZeroes();
+    }
+
     /**
      * Asks each target the range covers, in order, through the suspend gate like any I/O. A target
      * that describes less than its part ends the answer there (the client asks again for the rest).

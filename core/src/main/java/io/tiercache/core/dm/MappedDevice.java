@@ -22,6 +22,8 @@ public final class MappedDevice {
     private final Condition changed = state.newCondition();
 
     private Table live;
+    /** The live table's {@link Table#reportsZeroes()}, readable without the lock (a hint). */
+    private volatile boolean liveReportsZeroes;
     private Table inactive;
     private boolean suspended;
     private boolean removed;
@@ -118,6 +120,7 @@ public final class MappedDevice {
         try {
             Table old = live;
             live = inactive;
+            liveReportsZeroes = live != null && live.reportsZeroes();
             inactive = null;
             return old;
         } finally {
@@ -155,6 +158,7 @@ public final class MappedDevice {
             removed = true;
             Table[] tables = {live, inactive};
             live = null;
+            liveReportsZeroes = false;
             inactive = null;
             changed.signalAll();
             return tables;
@@ -225,6 +229,11 @@ public final class MappedDevice {
         } finally {
             state.unlock();
         }
+    }
+
+    /** See {@link Table#reportsZeroes()}; for the live table, without taking the lock. */
+    boolean reportsZeroes() {
+        return liveReportsZeroes;
     }
 
     Table live() {

@@ -30,12 +30,19 @@ public final class Table {
     private final List<Entry> entries;
     private final List<AutoCloseable> openedDevices;
     private final long sizeBytes;
+    private final boolean reportsZeroes;
 
     Table(List<Entry> entries, List<AutoCloseable> openedDevices) {
         this.entries = List.copyOf(entries);
         this.openedDevices = List.copyOf(openedDevices);
         Entry last = this.entries.getLast();
         this.sizeBytes = last.endByte();
+        this.reportsZeroes = this.entries.stream().anyMatch(e -> e.target().reportsZeroes());
+    }
+
+    /** Whether some target of this table may report zeroes or holes. */
+    boolean reportsZeroes() {
+        return reportsZeroes;
     }
 
     public List<Entry> entries() {

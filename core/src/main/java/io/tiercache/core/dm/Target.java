@@ -31,6 +31,11 @@ public interface Target {
         sink.extent(length, 0);
     }
 
+    /** Whether {@link #blockStatus} may report zeroes or holes ({@code base:allocation}); see {@code Export}. */
+    default boolean reportsZeroes() {
+        return false;
+    }
+
     /** A hint that the range will be read soon (NBD's CMD_CACHE): a cache target promotes it. */
     default void prefetch(long offset, long length) throws IOException {}
 

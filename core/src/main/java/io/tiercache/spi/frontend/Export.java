@@ -42,6 +42,17 @@ public interface Export extends BlockIo, AutoCloseable {
     }
 
     /**
+     * Whether {@link #blockStatus} may ever report {@link BlockStatusContext#ZERO} or
+     * {@link BlockStatusContext#HOLE} here. False lets a frontend skip asking before each read
+     * (where it would only look for zeroes to send as holes). May change when the export's device
+     * gets a new table; a stale answer only costs a needless question or a hole sent as data.
+     * Default: true.
+     */
+    default boolean reportsZeroes() {
+        return true;
+    }
+
+    /**
      * The files {@code [offset, offset + length)} reads from, held for a zero-copy transfer (see
      * {@link ReadRegions} for what holding means), or empty when the range is not simply file-backed
      * (the caller then uses {@link #read}). Must not return regions whose bytes differ from what

@@ -73,7 +73,7 @@ final class ReadCommand {
     }
 
     private Object build(NbdRequest req, ByteBuf buf) throws IOException {
-        if (structured && !req.has(CMD_FLAG_DF)) {
+        if (structured && !req.has(CMD_FLAG_DF) && export.reportsZeroes()) {
             ReadPlan plan = ReadPlan.of(export, req.offset(), req.length());
             if (plan != null) {
                 return pieces(buf, req, plan);

@@ -27,6 +27,11 @@ public final class ZeroTarget implements Target {
         }
     }
 
+    @Override
+    public boolean reportsZeroes() {
+        return true;
+    }
+
     /** Nothing is stored: every range is a hole that reads as zeroes. */
     @Override
     public void blockStatus(BlockStatusContext context, long offset, long length, ExtentSink sink) {
