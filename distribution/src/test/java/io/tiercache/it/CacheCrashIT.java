@@ -15,10 +15,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Target-semantics §10 crash cases, S9, S12 and S14: the daemon's JVM is SIGKILLed (no suspend, no
@@ -29,19 +27,8 @@ class CacheCrashIT {
     static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
     static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
 
-    @TempDir
-    static Path dir;
-    static CacheRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new CacheRig(dir).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        rig.close();
-    }
+    @RegisterExtension
+    static final CacheRig rig = new CacheRig();
 
     /** S9, upstream reproducer (b): an unclean stop, then a passthrough create must fail. */
     @Test
@@ -53,8 +40,8 @@ class CacheCrashIT {
         assertThat(rig.status(fx).dirty()).isEqualTo(1); // also commits the mapping, not the dirty bit
         // The user's next step is a passthrough create, not the recorded writeback table: forget it.
         rig.daemon.kill();
-        Files.delete(dir.resolve("state/devices/s09.table"));
-        rig.daemon = new DaemonProcess(dir).start(false);
+        Files.delete(rig.dir.resolve("state/devices/s09.table"));
+        rig.restart();
         assertThat(rig.exists(fx)).isFalse();
         assertThat(fileBytes(fx.cache(), 0, BLOCK)).isEqualTo(filled(BLOCK, 'P'));
         assertThat(fileBytes(fx.origin(), 0, BLOCK)).isEqualTo(pattern(0, BLOCK));
@@ -105,7 +92,7 @@ class CacheCrashIT {
      * while it still holds the connection, the daemon is SIGKILLed and restarted.
      */
     private static void writeThenCrash(Fx fx, boolean flush) throws Exception {
-        Path out = dir.resolve(fx.name() + ".nbdsh.out");
+        Path out = rig.dir.resolve(fx.name() + ".nbdsh.out");
         String script = "h.pwrite(b'P' * 65536, 0)\n" + (flush ? "h.flush()\n" : "")
                 + "print('done', flush=True)\nimport time\ntime.sleep(30)\n";
         Proc.requireProgram("nbdsh");
@@ -125,7 +112,7 @@ class CacheCrashIT {
         } finally {
             client.destroyForcibly();
         }
-        rig.daemon = new DaemonProcess(dir).start(false);
+        rig.restart();
     }
 
     /** S14: a FLUSH makes the promotion durable. */

@@ -17,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Target-semantics §10, S15, S19 and S21: idleness, the lifecycle under client load, and policy
@@ -29,19 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheLifecycleIT {
     private static final FileTime LONG_AGO = FileTime.fromMillis(978_307_200_000L); // 2001-01-01
 
-    @TempDir
-    static Path dir;
-    static CacheRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new CacheRig(dir).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        rig.close();
-    }
+    @RegisterExtension
+    static final CacheRig rig = new CacheRig();
 
     /**
      * S15, writeback and writethrough side by side: after the clients stop and a settling time, no
@@ -102,7 +89,7 @@ class CacheLifecycleIT {
     void s19_suspendResumeAndReloadUnderLoad() throws Exception {
         Fx fx = rig.fixture("s19");
         rig.create(fx, "0 smq 0");
-        Path stopFile = dir.resolve("s19.stop");
+        Path stopFile = rig.dir.resolve("s19.stop");
         CompletableFuture<Proc> client = CompletableFuture.supplyAsync(() -> {
             try {
                 return rig.nbdsh(fx, """

@@ -19,10 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Target-semantics §10, S8, S10, S11, S18 and S22 (mode switches, the 2026 fixes, needs_check), and
@@ -33,19 +31,8 @@ class CacheModesIT {
     static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
     static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
 
-    @TempDir
-    static Path dir;
-    static CacheRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new CacheRig(dir).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        rig.close();
-    }
+    @RegisterExtension
+    static final CacheRig rig = new CacheRig();
 
     @Test
     void s08_passthroughRefusedWithDirtyMappingsAfterCleanStop() throws Exception {
@@ -243,12 +230,12 @@ class CacheModesIT {
             assertThat(List.of(s.used(), s.dirty())).as(s.line()).containsExactly(8L, 4L);
             rig.cli("remove", fx.name()).ok();
 
-            Proc check09 = Proc.run(dir, List.of(Tools.tools09("cache_check").toString(), fx.meta().toString()));
+            Proc check09 = Proc.run(rig.dir, List.of(Tools.tools09("cache_check").toString(), fx.meta().toString()));
             assertThat(check09.exit()).as("0.9 cache_check: " + check09.out() + check09.err()).isZero();
-            Proc check11 = Proc.run(dir, List.of(Tools.tools11("cache_check").toString(), fx.meta().toString()));
+            Proc check11 = Proc.run(rig.dir, List.of(Tools.tools11("cache_check").toString(), fx.meta().toString()));
             assertThat(check11.exit()).as("1.1 cache_check: " + check11.out() + check11.err()).isZero();
             for (Path dump : List.of(Tools.tools09("cache_dump"), Tools.tools11("cache_dump"))) {
-                String xml = Proc.run(dir, List.of(dump.toString(), fx.meta().toString())).ok().out();
+                String xml = Proc.run(rig.dir, List.of(dump.toString(), fx.meta().toString())).ok().out();
                 assertThat(count(xml, "<mapping ")).as(dump + " mappings").isEqualTo(s.used());
                 // Tools 0.9's cache_dump never reads the format-2 dirty bitset: it prints every v2
                 // mapping clean (shared/fixtures/metadata/README.md). Tools 1.1 reads it.

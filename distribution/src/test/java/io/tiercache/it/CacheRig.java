@@ -13,9 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import picocli.CommandLine;
 
 /**
@@ -31,33 +36,45 @@ import picocli.CommandLine;
  * (256 blocks, 32768 sectors) with every sector stamped with its number ({@link #pattern}), block
  * size 128 sectors.
  */
-final class CacheRig implements AutoCloseable {
+final class CacheRig implements BeforeAllCallback, AfterAllCallback {
     static final int BLOCK = 64 << 10;
     static final long ORIGIN_SECTORS = 32768;
 
-    final Path dir;
+    /** The test class's folder: fixture files, the daemon's state and control socket. */
+    Path dir;
     DaemonProcess daemon;
 
-    CacheRig(Path dir) {
-        this.dir = dir;
+    /** One daemon per test class: {@code @RegisterExtension static final CacheRig rig = new CacheRig();}. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("tiercache-" + context.getRequiredTestClass().getSimpleName());
+        restart();
     }
 
-    CacheRig start() throws Exception {
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (daemon != null) {
+                daemon.close();
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Starts a daemon on the folder's state (the recorded devices come back), after a crash or a kill. */
+    void restart() throws Exception {
         daemon = new DaemonProcess(dir).start(false);
-        return this;
     }
 
     /** SIGKILL the daemon's JVM, then start a new one on the same state folder (devices come back). */
     void crashAndRestart() throws Exception {
         daemon.kill();
-        daemon = new DaemonProcess(dir).start(false);
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
+        restart();
     }
 
     // ---- the fixture

@@ -8,13 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercache.it.CacheRig.Fx;
 import io.tiercache.it.CacheRig.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Target-semantics §10, S1–S7, S13, S16, S17 and S20, end to end: one packaged daemon, each scenario
@@ -22,19 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nbdsh and fio, and the backing files read directly.
  */
 class CacheScenariosIT {
-    @TempDir
-    static Path dir;
-    static CacheRig rig;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rig = new CacheRig(dir).start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        rig.close();
-    }
+    @RegisterExtension
+    static final CacheRig rig = new CacheRig();
 
     /** S1: refused tables fail with EINVAL and the ctr error and leave no device; the accepted ones work. */
     @Test
@@ -175,10 +161,10 @@ class CacheScenariosIT {
         Fx fx = rig.fixture("s06");
         rig.create(fx, "1 passthrough smq 0");
         for (int pass = 0; pass < 3; pass++) {
-            Proc fio = Proc.run(dir, List.of("fio", "--name=pass" + pass, "--ioengine=nbd", "--uri="
+            Proc fio = Proc.run(rig.dir, List.of("fio", "--name=pass" + pass, "--ioengine=nbd", "--uri="
                     + rig.daemon.uri("s06"), "--rw=write", "--bs=64k", "--size=16m", "--iodepth=4",
                     "--verify=pattern", "--verify_pattern=0x" + (61 + pass), "--do_verify=1",
-                    "--output=" + dir.resolve("fio-s06-" + pass + ".out"))).ok();
+                    "--output=" + rig.dir.resolve("fio-s06-" + pass + ".out"))).ok();
             assertThat(fio.out() + fio.err()).doesNotContain("verify:").doesNotContain("error=");
         }
         Status s = rig.status(fx);
