@@ -123,3 +123,28 @@ unsafe() {
     echo "UNSAFE: $*"
     UNSAFE=1
 }
+
+# The end of both reproducers: the writeback table holds the one dirty block (status $14), the
+# metadata is rw without needs_check, and offset 0 still reads the 0x50 written at the start.
+# $1: what it means when the dirty block is missing.
+expect_dirty_block_kept() {
+    local status_now dirty
+    status_now=$("$TIERCACHE" --control "$CONTROL" status cache)
+    echo "$status_now"
+    dirty=$(echo "$status_now" | awk '{print $14}')
+    echo "dirty blocks (status \$14): $dirty"
+    [ "$dirty" = 1 ] || unsafe "$1"
+    echo "$status_now" | grep -q ' rw - *$' || unsafe "metadata not rw or needs_check set: $status_now"
+    fio --name=verify --ioengine=nbd --uri="nbd://127.0.0.1:$PORT/cache" --rw=read --bs=64k --size=64k --offset=0 \
+        --verify=pattern --verify_pattern=0x50 --output="$WORK/fio-verify.out" >/dev/null 2>&1 \
+        && echo "offset 0 reads back the written data" || unsafe "offset 0 does not read back the written data"
+}
+
+# finish WHAT: the verdict line, and exit 1 if anything unsafe was seen.
+finish() {
+    if [ "$UNSAFE" -ne 0 ]; then
+        echo "RESULT: FAIL - tiercache accepted an unsafe transition or lost data"
+        exit 1
+    fi
+    echo "RESULT: OK - $1; no data lost"
+}
