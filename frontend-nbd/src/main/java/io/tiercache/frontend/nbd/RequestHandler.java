@@ -163,8 +163,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * On an I/O thread: do the blocking work, then hand the outcome back to the event loop. Nothing
-     * here allocates from Netty's pools: buffers come from the loop, and errnos become replies there.
+     * On an I/O thread: do the blocking work, then hand the outcome back to the event loop. Reads
+     * and writes take nothing from Netty's pools here: buffers come from the loop, and errnos
+     * become replies there (only the rarer BLOCK_STATUS replies and reads with holes allocate).
      */
     private void runOnIoThread(NbdRequest req, ByteBuf buf) {
         Object outcome;
