@@ -14,13 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The adaptive policy on the three shared traces at 1, 5 and 20 % (the 9-configuration table, next
- * to lru, smq and Belady's OPT) and on the generated validation suite (next to lru and OPT). Only
+ * to lru, smq and Belady's OPT) and on the two validation suites, {@link TraceGenerator#SUITE} and
+ * {@link FamilyTraces#SUITE} (next to lru and OPT). Only
  * sanity bounds with a wide margin are asserted (what any policy must respect, and that adaptive
  * clearly beats smq's hit score while copying far less than lru); the tables go to
- * {@code target/adaptive-table.md} and {@code target/adaptive-generated.md}.
+ * {@code target/adaptive-table.md}, {@code target/adaptive-generated.md} and
+ * {@code target/adaptive-family.md}.
  */
 class AdaptiveTableTest {
     @Test
@@ -75,10 +79,11 @@ class AdaptiveTableTest {
         assertThat(sum[1] / n).as("adaptive's mean promotion score").isLessThan(0.2);
     }
 
-    @Test
-    void theGeneratedSuite() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"generated", "family"})
+    void theValidationSuites(String suite) throws Exception {
         List<TraceGenerator.Generated> traces = new ArrayList<>();
-        for (TraceGenerator.Spec s : TraceGenerator.SUITE) {
+        for (TraceGenerator.Spec s : suite.equals("family") ? FamilyTraces.SUITE : TraceGenerator.SUITE) {
             traces.add(s.generate());
         }
         PolicyComparison.Table table =
@@ -87,7 +92,7 @@ class AdaptiveTableTest {
         traces.forEach(g -> md.append("- `").append(g.name()).append("`: ").append(g.description()).append('\n'));
         md.append('\n').append(table.markdown());
         Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target/adaptive-generated.md"), md);
+        Files.writeString(Path.of("target/adaptive-" + suite + ".md"), md);
         for (PolicyComparison.Row row : table.rows()) {
             if (!row.policy().equals("OPT")) {
                 assertThat(row.h()).as("%s at %d: %s does not beat OPT", row.trace(), row.cacheBlocks(), row.policy())

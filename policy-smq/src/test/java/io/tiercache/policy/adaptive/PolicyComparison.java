@@ -123,7 +123,7 @@ final class PolicyComparison {
     }
 
     /**
-     * {@code main [shared|generated|all] [policies,…] [accesses/s]}: prints the table(s). The shared
+     * {@code main [shared|family|generated|all] [policies,…] [accesses/s]}: prints the table(s). The shared
      * traces are looked for in {@code shared/traces} above the working directory.
      */
     public static void main(String[] args) throws Exception {
@@ -144,16 +144,24 @@ final class PolicyComparison {
             speed(policies);
             return;
         }
-        if (which.equals("generated") || which.equals("all")) {
-            List<TraceGenerator.Generated> traces = new ArrayList<>();
-            for (TraceGenerator.Spec s : TraceGenerator.SUITE) {
-                TraceGenerator.Generated g = s.generate();
-                System.out.printf("- `%s`: %s%n", g.name(), g.description());
-                traces.add(g);
-            }
-            System.out.println("\n## generated traces\n");
-            System.out.println(compare(traces, policies, base).markdown());
+        if (which.equals("family") || which.equals("all")) {
+            suite("family", FamilyTraces.SUITE, policies, base);
         }
+        if (which.equals("generated") || which.equals("all")) {
+            suite("generated", TraceGenerator.SUITE, policies, base);
+        }
+    }
+
+    private static void suite(String title, List<TraceGenerator.Spec> specs, List<String> policies, SimOptions base)
+            throws PolicyException {
+        List<TraceGenerator.Generated> traces = new ArrayList<>();
+        for (TraceGenerator.Spec s : specs) {
+            TraceGenerator.Generated g = s.generate();
+            System.out.printf("- `%s`: %s%n", g.name(), g.description());
+            traces.add(g);
+        }
+        System.out.println("\n## " + title + " traces\n");
+        System.out.println(compare(traces, policies, base).markdown());
     }
 
     /**

@@ -334,15 +334,17 @@ final class TraceGenerator {
         }
     }
 
-    /** Writes the suite to the folder given (default {@code target/adaptive-traces}). */
+    /** Writes both validation suites (this one and {@link FamilyTraces}) to the folder given (default {@code target/adaptive-traces}). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/adaptive-traces");
         Files.createDirectories(dir);
-        for (Spec s : SUITE) {
-            Generated g = s.generate();
-            write(g, dir.resolve(g.name() + ".trace.gz"));
-            System.out.printf("%s: %s (origin %d, distinct %d)%n", g.name(), g.description(), g.originBlocks(),
-                    g.trace().distinctBlocks());
+        for (List<Spec> suite : List.of(SUITE, FamilyTraces.SUITE)) {
+            for (Spec s : suite) {
+                Generated g = s.generate();
+                write(g, dir.resolve(g.name() + ".trace.gz"));
+                System.out.printf("%s: %s (origin %d, distinct %d)%n", g.name(), g.description(), g.originBlocks(),
+                        g.trace().distinctBlocks());
+            }
         }
     }
 }
