@@ -12,14 +12,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The {@code adaptive} policy (1.1.0): selective admission with bypass over a segmented LRU.
+ * The {@code adaptive} policy (1.2.0): selective admission with bypass over a segmented LRU.
  *
  * <p>Every access, hit or miss, is counted by {@link Popularity}. A missed block is copied into
  * the cache only if {@link Admission} finds enough evidence that it will be used: its own recent
  * uses beating the victim's, or, for a block without a record, the reuses in its extent. Otherwise
  * the origin serves it and nothing is copied, so one-off reads and scans cost no copy, a frequently
  * used block displaces a rarely used one, and ties do not churn. The victim is the colder of the
- * oldest blocks of the two segments of a {@link SegmentedLru}. {@link AdmissionFeedback} watches
+ * oldest blocks of the two segments of a {@link SegmentedLru}, where a block idle for longer than
+ * its count predicts counts as cold. {@link AdmissionFeedback} watches
  * whether promotions get hit before they are demoted and raises or lowers the evidence each kind of
  * admission needs, aiming at a useful share that follows the cache's {@link HitRate}.
  *
@@ -77,6 +78,7 @@ public final class AdaptivePolicy implements CachePolicy {
 
     private long access(long oblock, boolean immediate) {
         popularity.record(oblock);
+        segments.tick();
         if (popularity.periods() != periodsSeen) {
             periodsSeen = popularity.periods();
             feedback.periodEnded(hitRate.endPeriod());
@@ -108,7 +110,7 @@ public final class AdaptivePolicy implements CachePolicy {
         if (victim == NONE || migrations.isFull()) {
             return Lookup.MISS;
         }
-        int kind = Admission.overVictim(uses, extentReuses, popularity.uses(blocks.oblock[victim]), feedback);
+        int kind = Admission.overVictim(uses, extentReuses, segments.currentUses(victim, popularity), feedback);
         if (kind == Admission.REJECT) {
             return Lookup.MISS;
         }

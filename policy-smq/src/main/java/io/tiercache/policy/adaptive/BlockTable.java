@@ -8,7 +8,8 @@ package io.tiercache.policy.adaptive;
  * written back), whether it is dirty, whether it sits in the protected segment, whether its work is
  * queued but not yet handed out, whether a promotion is to follow its demotion, and the two bits
  * that track how its promotion turns out (on what evidence it was admitted, whether it has been hit
- * since). It also keeps count of the dirty blocks.
+ * since). The top seven bits are a coarse time stamp of its last use, kept for
+ * {@link SegmentedLru}. It also keeps count of the dirty blocks.
  */
 final class BlockTable {
     static final int FREE = 0;
@@ -32,8 +33,13 @@ final class BlockTable {
     /** Promoted and not hit since. */
     static final int UNUSED = 1 << 8;
 
+    private static final int STAMP_SHIFT = 9;
+    /** A time stamp has this many values (seven bits), then wraps. */
+    static final int STAMPS = 1 << (16 - STAMP_SHIFT);
+    private static final int STAMP_MASK = (STAMPS - 1) << STAMP_SHIFT;
+
     /** The flags a change of state keeps. */
-    private static final int KEPT = DIRTY | PROTECTED | BY_EXTENT | UNUSED;
+    private static final int KEPT = DIRTY | PROTECTED | BY_EXTENT | UNUSED | STAMP_MASK;
 
     final long[] oblock;
     private final short[] flags;
@@ -81,6 +87,15 @@ final class BlockTable {
 
     void set(int c, int flag, boolean on) {
         flags[c] = (short) (on ? flags[c] | flag : flags[c] & ~flag);
+    }
+
+    /** The time stamp of the block's last use, 0..{@link #STAMPS} - 1. */
+    int stamp(int c) {
+        return (flags[c] & STAMP_MASK) >>> STAMP_SHIFT;
+    }
+
+    void setStamp(int c, int stamp) {
+        flags[c] = (short) ((flags[c] & ~STAMP_MASK) | ((stamp << STAMP_SHIFT) & STAMP_MASK));
     }
 
     /** Back to free: no flags at all (a dirty block leaves the dirty count). */

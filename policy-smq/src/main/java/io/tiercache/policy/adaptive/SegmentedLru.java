@@ -17,24 +17,62 @@ import static io.tiercache.policy.adaptive.LinkedLists.PROTECTED;
  * hot set moves, those stale blocks would hold 80 % of the cache while each newcomer gets only a
  * probation slot's worth of time to prove itself. Asking the counts lets a stale protected block go
  * first, and costs one more sketch lookup per replacement.
+ *
+ * <p>A count can also outlive what it describes: it is a decaying sum over the last few sample
+ * periods, so a block that was hot keeps a high count for periods after its last use. A block used
+ * u times per sample period is expected back about every period / u accesses; one idle
+ * {@link #STALE_AFTER} times as long is <em>stale</em> and its count is taken as 0. When the hot set
+ * moves, the blocks it left go first; in a steady workload, a block that came in on a burst of uses
+ * does not keep its slot on the strength of that burst. Each block's last use is stamped in seven
+ * spare bits of its flags, in units of an eighth of the cache size in accesses, so it costs no
+ * memory; a stamp wraps after 16 C accesses, by when the sketch has halved every count to 0 anyway.
  */
 final class SegmentedLru {
     static final int PROTECTED_PERCENT = 80;
     /** Blocks with a writeback in flight stay in their segment but are skipped as victims. */
     private static final int VICTIM_SCAN = 16;
 
+    /** Idle for this many times the interval its count predicts: stale. */
+    static final int STALE_AFTER = 1;
+    /** Time stamp units per cache size in accesses. */
+    private static final int UNITS_PER_CACHE = 8;
+
     private final BlockTable blocks;
     private final LinkedLists lists;
     private final int protectedCapacity;
+    private final int accessesPerUnit;
+    /** Beyond this, {@code idle units × uses} means stale: the sample period in stamp units. */
+    private final int staleProduct;
+    private int untilNextUnit;
+    private int now;
 
     SegmentedLru(BlockTable blocks, LinkedLists lists) {
         this.blocks = blocks;
         this.lists = lists;
         this.protectedCapacity = (int) ((long) blocks.size() * PROTECTED_PERCENT / 100);
+        this.accessesPerUnit = Math.max(1, blocks.size() / UNITS_PER_CACHE);
+        this.staleProduct = STALE_AFTER * Popularity.PERIOD_PER_BLOCK * UNITS_PER_CACHE;
+        this.untilNextUnit = accessesPerUnit;
+    }
+
+    /** One access went by. */
+    void tick() {
+        if (--untilNextUnit == 0) {
+            untilNextUnit = accessesPerUnit;
+            now = (now + 1) & (BlockTable.STAMPS - 1);
+        }
+    }
+
+    /** The recent uses of cached block {@code c}, or 0 if it is stale. */
+    int currentUses(int c, Popularity popularity) {
+        int uses = popularity.uses(blocks.oblock[c]);
+        int idle = (now - blocks.stamp(c)) & (BlockTable.STAMPS - 1);
+        return idle * Math.max(uses, 1) > staleProduct ? 0 : uses;
     }
 
     /** A freshly promoted or loaded block, at the most recent end of its segment. */
     void add(int c, boolean isProtected) {
+        blocks.setStamp(c, now);
         if (isProtected && lists.size(PROTECTED) < protectedCapacity) {
             blocks.set(c, BlockTable.PROTECTED, true);
             lists.addTail(PROTECTED, c);
@@ -46,6 +84,7 @@ final class SegmentedLru {
 
     /** A hit: to the most recent end of protected, possibly pushing protected's oldest to probation. */
     void touch(int c) {
+        blocks.setStamp(c, now);
         if (blocks.is(c, BlockTable.PROTECTED)) {
             lists.remove(PROTECTED, c);
             lists.addTail(PROTECTED, c);
@@ -67,7 +106,8 @@ final class SegmentedLru {
 
     /**
      * The block to give up next: of the oldest mapped blocks of probation and of protected, the one
-     * with fewer recent uses (probation's on a tie), or the one there is; NONE if neither.
+     * with fewer {@link #currentUses current uses} (probation's on a tie), or the one there is; NONE
+     * if neither.
      */
     int victim(Popularity popularity) {
         int probation = firstMapped(PROBATION);
@@ -75,7 +115,7 @@ final class SegmentedLru {
         if (probation == NONE) {
             return prot;
         }
-        if (prot != NONE && popularity.uses(blocks.oblock[prot]) < popularity.uses(blocks.oblock[probation])) {
+        if (prot != NONE && currentUses(prot, popularity) < currentUses(probation, popularity)) {
             return prot;
         }
         return probation;
