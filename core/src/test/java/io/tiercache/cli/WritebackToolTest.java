@@ -2,12 +2,12 @@ package io.tiercache.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiercache.core.cache.SiblingPlugins;
 import io.tiercache.core.metadata.MetadataFormats;
 import io.tiercache.core.tools.Formats;
 import io.tiercache.core.tools.Tools;
 import io.tiercache.spi.metadata.MetadataFormat;
 import java.io.RandomAccessFile;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -46,21 +46,12 @@ class WritebackToolTest {
      * SiblingPlugins}): writeback opens the metadata, which the tools' test format cannot.
      */
     static Formats realFormats(Optional<Path> plugins) {
-        try {
-            Class<?> c = Class.forName("io.tiercache.core.cache.SiblingPlugins");
-            Method get = c.getDeclaredMethod("get");
-            get.setAccessible(true);
-            Method mf = c.getDeclaredMethod("metadataFormats");
-            mf.setAccessible(true);
-            MetadataFormats registry = (MetadataFormats) mf.invoke(get.invoke(null));
-            Map<String, MetadataFormat> byName = new TreeMap<>();
-            for (int v : registry.versions()) {
-                byName.put(Integer.toString(v), registry.format(v).orElseThrow());
-            }
-            return new Formats(byName, "the sibling modules");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+        MetadataFormats registry = SiblingPlugins.get().metadataFormats();
+        Map<String, MetadataFormat> byName = new TreeMap<>();
+        for (int v : registry.versions()) {
+            byName.put(Integer.toString(v), registry.format(v).orElseThrow());
         }
+        return new Formats(byName, "the sibling modules");
     }
 
     private Path meta;

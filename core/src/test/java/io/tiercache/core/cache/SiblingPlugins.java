@@ -28,9 +28,10 @@ import javax.tools.ToolProvider;
  * compiled from the sibling modules' sources against this build of core. Core's tests run before
  * those modules are packaged (Maven builds core first), and core must not depend on plugins, so the
  * tests compile them once per JVM into {@code target/sibling-plugins} and load them in a child class
- * loader, as the plugin manager would.
+ * loader, as the plugin manager would. Public for the tests of other core packages (the offline
+ * tools' writeback needs the real formats too).
  */
-final class SiblingPlugins {
+public final class SiblingPlugins {
     private static final String[] MODULES = {"policy-smq", "policy-cleaner", "format-v1", "format-v2"};
     private static SiblingPlugins loaded;
 
@@ -39,7 +40,7 @@ final class SiblingPlugins {
 
     private SiblingPlugins() {}
 
-    static synchronized SiblingPlugins get() {
+    public static synchronized SiblingPlugins get() {
         if (loaded == null) {
             try {
                 loaded = load();
@@ -54,7 +55,7 @@ final class SiblingPlugins {
         return new PolicyRegistry(policies);
     }
 
-    MetadataFormats metadataFormats() {
+    public MetadataFormats metadataFormats() {
         return new MetadataFormats(formats);
     }
 

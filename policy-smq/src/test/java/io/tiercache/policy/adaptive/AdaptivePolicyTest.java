@@ -1,5 +1,10 @@
 package io.tiercache.policy.adaptive;
 
+import static io.tiercache.policy.adaptive.AdaptiveDriver.FACTORY;
+import static io.tiercache.policy.adaptive.AdaptiveDriver.adaptive;
+import static io.tiercache.policy.adaptive.AdaptiveDriver.cached;
+import static io.tiercache.policy.adaptive.AdaptiveDriver.drain;
+import static io.tiercache.policy.adaptive.AdaptiveDriver.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,71 +16,14 @@ import io.tiercache.spi.policy.Lookup;
 import io.tiercache.spi.policy.PolicyGeometry;
 import io.tiercache.spi.policy.PolicyWork;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The adaptive policy through the core's contract checker, driven by hand. */
+/**
+ * The adaptive policy through the core's contract checker, driven by hand: admission, victims, hints,
+ * the argument, memory. Background work and dirty blocks: {@link AdaptiveMigrationsTest}.
+ */
 class AdaptivePolicyTest {
-    private static final AdaptivePolicyFactory FACTORY = new AdaptivePolicyFactory();
-
-    private static CheckedPolicy adaptive(long cacheBlocks, long originBlocks) {
-        PolicyGeometry g = PolicyGeometry.ofBlocks(cacheBlocks, originBlocks, 128);
-        return new CheckedPolicy("adaptive", FACTORY.create(g, new SimClock()), g, FACTORY.hintSize());
-    }
-
-    /** A read as the target does it, with the migration worker run at once. */
-    private static long read(CheckedPolicy p, long oblock) {
-        long r = p.lookup(oblock, Direction.READ, false);
-        if (Lookup.workQueued(r)) {
-            drain(p, false);
-        }
-        return r;
-    }
-
-    /** A whole-block write as the target does it. */
-    private static long write(CheckedPolicy p, long oblock) {
-        long r = p.lookupWithWork(oblock, Direction.WRITE, true);
-        if (Lookup.isHit(r)) {
-            p.setDirty(r);
-        } else if (Lookup.isPromoteNow(r)) {
-            p.completeBackgroundWork(PolicyWork.promote(oblock, Lookup.cblock(r)), true);
-            p.setDirty(Lookup.cblock(r));
-            drain(p, false);
-        } else if (Lookup.workQueued(r)) {
-            drain(p, false);
-        }
-        return r;
-    }
-
-    private static List<PolicyWork> drain(CheckedPolicy p, boolean idle) {
-        List<PolicyWork> done = new ArrayList<>();
-        for (Optional<PolicyWork> w = p.backgroundWork(idle); w.isPresent(); w = p.backgroundWork(idle)) {
-            PolicyWork work = w.get();
-            long c = work.cblock().value();
-            switch (work.op()) {
-                case PROMOTE -> {
-                    p.completeBackgroundWork(work, true);
-                    p.clearDirty(c);
-                }
-                case DEMOTE, WRITEBACK -> {
-                    p.clearDirty(c);
-                    p.completeBackgroundWork(work, true);
-                }
-            }
-            done.add(work);
-        }
-        return done;
-    }
-
-    private static boolean cached(CheckedPolicy p, long oblock) {
-        return Lookup.isHit(p.lookup(oblock, Direction.READ, false));
-    }
-
     @Test
     void theFactoryRegistersItsOwnName() {
         assertThat(AdaptivePolicyFactory.class.getAnnotation(io.tiercache.spi.ExtensionName.class).value())
@@ -165,113 +113,6 @@ class AdaptivePolicyTest {
     }
 
     @Test
-    void underARandomLoadTheContractHoldsAndResidencyStaysWithinTheCache() {
-        CheckedPolicy p = adaptive(100, 5_000);
-        Random rnd = new Random(7);
-        for (int i = 1; i <= 200_000; i++) {
-            if (i % 3 == 0) {
-                p.tick(true);
-            }
-            long oblock = rnd.nextInt(10) < 8 ? rnd.nextInt(300) : rnd.nextInt(5_000);
-            boolean isWrite = rnd.nextInt(4) == 0;
-            long r = isWrite ? p.lookupWithWork(oblock, Direction.WRITE, true)
-                    : p.lookup(oblock, Direction.READ, false);
-            if (Lookup.isHit(r) && isWrite) {
-                p.setDirty(r);
-            } else if (Lookup.isPromoteNow(r)) {
-                p.completeBackgroundWork(PolicyWork.promote(oblock, Lookup.cblock(r)), true);
-                p.setDirty(Lookup.cblock(r));
-            }
-            if (Lookup.workQueued(r) || i % 100 == 0) {
-                drain(p, i % 1000 == 0);
-            }
-            assertThat(p.residency()).isLessThanOrEqualTo(100);
-        }
-        assertThat(p.violation()).isEmpty();
-    }
-
-    @Test
-    void workHandedOutLateAndFailuresKeepTheContract() {
-        CheckedPolicy p = adaptive(16, 2_000);
-        Random rnd = new Random(11);
-        List<PolicyWork> inFlight = new ArrayList<>();
-        for (int i = 0; i < 50_000; i++) {
-            long oblock = rnd.nextInt(64);
-            long r = p.lookup(oblock, Direction.READ, false);
-            if (Lookup.workQueued(r) || rnd.nextInt(8) == 0) {
-                p.backgroundWork(rnd.nextBoolean()).ifPresent(inFlight::add);
-            }
-            if (!inFlight.isEmpty() && rnd.nextInt(3) == 0) {
-                PolicyWork w = inFlight.remove(rnd.nextInt(inFlight.size()));
-                boolean ok = rnd.nextInt(5) != 0;
-                if (w.op() == PolicyWork.Op.PROMOTE) {
-                    p.completeBackgroundWork(w, ok);
-                    if (ok) {
-                        p.clearDirty(w.cblock().value());
-                    }
-                } else {
-                    if (ok) {
-                        p.clearDirty(w.cblock().value());
-                    }
-                    p.completeBackgroundWork(w, ok);
-                }
-            }
-            assertThat(p.residency()).isLessThanOrEqualTo(16);
-        }
-        assertThat(p.violation()).isEmpty();
-    }
-
-    @Test
-    void everyDirtyBlockIsOfferedForWritebackWhenIdle() {
-        CheckedPolicy p = adaptive(32, 1000);
-        Set<Long> dirty = new HashSet<>();
-        for (long b = 0; b < 32; b++) {
-            long oblock = 16 * b; // one per extent: each is admitted on its own second use
-            assertThat(write(p, oblock)).isEqualTo(Lookup.MISS);
-            long r = write(p, oblock);
-            assertThat(Lookup.isPromoteNow(r)).as("the second write is copied at once").isTrue();
-            dirty.add(Lookup.cblock(r));
-            assertThat(Lookup.isHit(write(p, oblock))).isTrue();
-        }
-        assertThat(p.dirtyCount()).isEqualTo(32);
-        assertThat(drain(p, false)).as("busy, nothing is cleaned").isEmpty();
-        List<PolicyWork> done = drain(p, true);
-        assertThat(done).allMatch(w -> w.op() == PolicyWork.Op.WRITEBACK);
-        assertThat(done.stream().map(w -> w.cblock().value()).toList()).containsExactlyInAnyOrderElementsOf(dirty);
-        assertThat(p.dirtyCount()).isZero();
-        assertThat(p.residency()).as("writebacks keep the mappings").isEqualTo(32);
-    }
-
-    @Test
-    void aDirtyVictimIsDemotedAndNewBlocksKeepComing() {
-        CheckedPolicy p = adaptive(4, 100_000);
-        for (long b = 0; b < 4; b++) {
-            write(p, 16 * b);
-            write(p, 16 * b);
-        }
-        assertThat(p.dirtyCount()).isEqualTo(4);
-        List<PolicyWork> seen = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            if (Lookup.workQueued(p.lookup(5_000, Direction.READ, false))) {
-                seen.addAll(drain(p, false));
-            }
-        }
-        assertThat(seen).extracting(PolicyWork::op).containsExactly(PolicyWork.Op.DEMOTE, PolicyWork.Op.PROMOTE);
-        assertThat(p.dirtyCount()).isEqualTo(3);
-        assertThat(cached(p, 5_000)).isTrue();
-    }
-
-    @Test
-    void writebacksAreOfferedWithoutMigrationsToo() {
-        CheckedPolicy p = adaptive(8, 1000);
-        write(p, 1);
-        write(p, 1);
-        p.allowMigrations(false);
-        assertThat(drain(p, true)).containsExactly(PolicyWork.writeback(1, 0));
-        assertThat(p.dirtyCount()).isZero();
-    }
-
-    @Test
     void hintsCarryUsesAndSegmentAndRoundTrip() {
         CheckedPolicy p = adaptive(16, 1000);
         for (long b = 0; b < 16; b++) {
@@ -322,22 +163,6 @@ class AdaptivePolicyTest {
     }
 
     @Test
-    void switchingMigrationsOffWithdrawsQueuedWork() {
-        CheckedPolicy p = adaptive(4, 1000);
-        p.lookup(1, Direction.READ, false);
-        assertThat(p.lookup(1, Direction.READ, false)).isEqualTo(Lookup.MISS_WORK_QUEUED);
-        assertThat(p.residency()).isEqualTo(1);
-        p.allowMigrations(false);
-        assertThat(p.residency()).as("the reserved block is given back").isZero();
-        assertThat(drain(p, false)).isEmpty();
-        for (int i = 0; i < 5; i++) {
-            assertThat(p.lookup(2, Direction.READ, false)).isEqualTo(Lookup.MISS);
-        }
-        assertThat(Lookup.isPromoteNow(p.lookupWithWork(3, Direction.WRITE, true))).isFalse();
-        assertThat(p.violation()).isEmpty();
-    }
-
-    @Test
     void invalidationDropsAMapping() {
         CheckedPolicy p = adaptive(4, 1000);
         read(p, 9);
@@ -346,14 +171,6 @@ class AdaptivePolicyTest {
         assertThat(p.invalidateMapping(0)).as("nothing left").isFalse();
         assertThat(p.residency()).isZero();
         assertThat(p.lookup(9, Direction.READ, false)).isNotEqualTo(Lookup.hit(0));
-    }
-
-    @Test
-    void completingUnknownWorkIsTheCallersMistake() {
-        CheckedPolicy p = adaptive(4, 1000);
-        assertThatThrownBy(() -> p.completeBackgroundWork(PolicyWork.promote(1, 0), true))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(p.violation()).isEmpty();
     }
 
     @Test
