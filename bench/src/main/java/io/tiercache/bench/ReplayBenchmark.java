@@ -6,6 +6,7 @@ import io.tiercache.core.sim.SimOptions;
 import io.tiercache.core.sim.SimResult;
 import io.tiercache.core.sim.Simulator;
 import io.tiercache.core.sim.Trace;
+import io.tiercache.policy.adaptive.AdaptivePolicyFactory;
 import io.tiercache.policy.smq.SmqPolicyFactory;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public class ReplayBenchmark {
     private static final int ACCESSES = 2_000_000;
     private static final long ORIGIN = 16_000_000;
 
-    @Param({"smq", "lru"})
+    @Param({"smq", "adaptive", "lru"})
     public String policy;
 
     @Param({"1000000"})
@@ -49,7 +50,8 @@ public class ReplayBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        type = new PolicyRegistry(Map.of("smq", new SmqPolicyFactory())).require(policy);
+        type = new PolicyRegistry(Map.of("smq", new SmqPolicyFactory(), "adaptive", new AdaptivePolicyFactory()))
+                .require(policy);
         trace = Trace.of("power-law", Workload.records(ACCESSES, ORIGIN, 42));
     }
 
