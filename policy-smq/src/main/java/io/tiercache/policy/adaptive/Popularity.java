@@ -26,8 +26,13 @@ final class Popularity {
     private final FrequencySketch sketch;
 
     Popularity(int cacheBlocks) {
-        int sized = Math.max(cacheBlocks, 64);
+        int sized = sizedFor(cacheBlocks);
         this.sketch = new FrequencySketch(sized, (int) Math.min(Integer.MAX_VALUE, (long) PERIOD_PER_BLOCK * sized));
+    }
+
+    /** The cache size the counts are scaled to: the sample period is {@link #PERIOD_PER_BLOCK} times it. */
+    static int sizedFor(int cacheBlocks) {
+        return Math.max(cacheBlocks, 64);
     }
 
     private static long extentKey(long oblock) {

@@ -24,8 +24,9 @@ import static io.tiercache.policy.adaptive.LinkedLists.PROTECTED;
  * {@link #STALE_AFTER} times as long is <em>stale</em> and its count is taken as 0. When the hot set
  * moves, the blocks it left go first; in a steady workload, a block that came in on a burst of uses
  * does not keep its slot on the strength of that burst. Each block's last use is stamped in seven
- * spare bits of its flags, in units of an eighth of the cache size in accesses, so it costs no
- * memory; a stamp wraps after 16 C accesses, by when the sketch has halved every count to 0 anyway.
+ * spare bits of its flags, in units of an eighth of the cache size in accesses (of the size the counts
+ * are scaled to, for caches under 64 blocks), so it costs no memory; a stamp wraps after 16 C
+ * accesses, by when the sketch has halved every count to 0 anyway.
  */
 final class SegmentedLru {
     static final int PROTECTED_PERCENT = 80;
@@ -50,7 +51,7 @@ final class SegmentedLru {
         this.blocks = blocks;
         this.lists = lists;
         this.protectedCapacity = (int) ((long) blocks.size() * PROTECTED_PERCENT / 100);
-        this.accessesPerUnit = Math.max(1, blocks.size() / UNITS_PER_CACHE);
+        this.accessesPerUnit = Popularity.sizedFor(blocks.size()) / UNITS_PER_CACHE;
         this.staleProduct = STALE_AFTER * Popularity.PERIOD_PER_BLOCK * UNITS_PER_CACHE;
         this.untilNextUnit = accessesPerUnit;
     }
