@@ -132,7 +132,7 @@ class LifecycleTest {
         }
     }
 
-    /** S21: switching policies keeps every mapping; the cleaner never promotes. */
+    /** S21: switching policies (adaptive among them) keeps every mapping; the cleaner never promotes. */
     @Test
     void s21ReloadPreservesMappingsAcrossPolicies() throws Exception {
         proc.create("0 smq 2 migration_threshold 0");
@@ -141,7 +141,7 @@ class LifecycleTest {
         }
         proc.dm.message("cache", 0, List.of("migration_threshold", "2048"));
         Await.until("some blocks clean", Duration.ofSeconds(30), () -> proc.status().dirty() < 30);
-        for (String policy : List.of("cleaner", "mq", "smq")) {
+        for (String policy : List.of("cleaner", "mq", "adaptive", "smq")) {
             proc.dm.suspend("cache", false);
             proc.reload("0 " + policy + " 2 migration_threshold 0");
             proc.dm.resume("cache");
@@ -159,6 +159,40 @@ class LifecycleTest {
             }
             assertThat(proc.status().used()).isEqualTo(30);
         }
+    }
+
+    /**
+     * The adaptive policy behind the cache target: a block read once stays on the origin, one read
+     * again is promoted; data written into cached blocks stays correct through a suspend and a
+     * reload with a new policy argument, and the dirty blocks are written back.
+     */
+    @Test
+    void adaptiveCopiesOnReuseAndKeepsItsMappingsThroughAReload() throws Exception {
+        proc.create("0 adaptive 2 migration_threshold 0");
+        for (int i = 0; i < 20; i++) {
+            proc.read((long) i * BLOCK, 4096);
+        }
+        assertThat(proc.status().promotions()).as("one-off reads are not copied").isZero();
+        for (int i = 0; i < 10; i++) {
+            proc.read((long) i * BLOCK, 4096);
+        }
+        Await.until("blocks read twice promoted", Duration.ofSeconds(30), () -> proc.status().used() == 10);
+        for (int i = 0; i < 10; i++) {
+            proc.write((long) i * BLOCK, filled(BLOCK, i + 1));
+        }
+        Status s = proc.status();
+        assertThat(s.writeHits()).isEqualTo(10);
+        assertThat(s.dirty()).isEqualTo(10);
+        proc.dm.suspend("cache", false);
+        proc.reload("0 adaptive 2 useful_percent 60");
+        proc.dm.resume("cache");
+        assertThat(proc.status().used()).isEqualTo(10);
+        assertThat(proc.status().policyArgs()).contains("useful_percent", "60");
+        for (int i = 0; i < 10; i++) {
+            assertThat(proc.read((long) i * BLOCK, BLOCK)).isEqualTo(filled(BLOCK, i + 1));
+        }
+        proc.dm.message("cache", 0, List.of("migration_threshold", "2048"));
+        Await.until("written back", Duration.ofSeconds(30), () -> proc.status().dirty() == 0);
     }
 
     /** Write-zeroes is not a cache operation: it becomes ordinary writes of zeroes. */
