@@ -1,8 +1,9 @@
 package io.tiercache.policy.adaptive;
 
+import static io.tiercache.policy.PolicyDriver.access;
+import static io.tiercache.policy.PolicyDriver.drain;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.adaptive;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.cached;
-import static io.tiercache.policy.adaptive.AdaptiveDriver.drain;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,15 +34,7 @@ class AdaptiveMigrationsTest {
                 p.tick(true);
             }
             long oblock = rnd.nextInt(10) < 8 ? rnd.nextInt(300) : rnd.nextInt(5_000);
-            boolean isWrite = rnd.nextInt(4) == 0;
-            long r = isWrite ? p.lookupWithWork(oblock, Direction.WRITE, true)
-                    : p.lookup(oblock, Direction.READ, false);
-            if (Lookup.isHit(r) && isWrite) {
-                p.setDirty(r);
-            } else if (Lookup.isPromoteNow(r)) {
-                p.completeBackgroundWork(PolicyWork.promote(oblock, Lookup.cblock(r)), true);
-                p.setDirty(Lookup.cblock(r));
-            }
+            long r = access(p, oblock, rnd.nextInt(4) == 0);
             if (Lookup.workQueued(r) || i % 100 == 0) {
                 drain(p, i % 1000 == 0);
             }

@@ -1,9 +1,9 @@
 package io.tiercache.policy.adaptive;
 
+import static io.tiercache.policy.PolicyDriver.drain;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.FACTORY;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.adaptive;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.cached;
-import static io.tiercache.policy.adaptive.AdaptiveDriver.drain;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

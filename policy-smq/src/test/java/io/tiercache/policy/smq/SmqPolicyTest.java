@@ -1,5 +1,7 @@
 package io.tiercache.policy.smq;
 
+import static io.tiercache.policy.PolicyDriver.access;
+import static io.tiercache.policy.PolicyDriver.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +11,8 @@ import io.tiercache.spi.policy.Direction;
 import io.tiercache.spi.policy.Lookup;
 import io.tiercache.spi.policy.PolicyGeometry;
 import io.tiercache.spi.policy.PolicyWork;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,26 +34,6 @@ class SmqPolicyTest {
         p.completeBackgroundWork(PolicyWork.promote(oblock, c), true);
         p.setDirty(c);
         return c;
-    }
-
-    private static List<PolicyWork> drain(CheckedPolicy p, boolean idle) {
-        List<PolicyWork> done = new ArrayList<>();
-        for (Optional<PolicyWork> w = p.backgroundWork(idle); w.isPresent(); w = p.backgroundWork(idle)) {
-            PolicyWork work = w.get();
-            long c = work.cblock().value();
-            switch (work.op()) {
-                case PROMOTE -> {
-                    p.completeBackgroundWork(work, true);
-                    p.clearDirty(c);
-                }
-                case DEMOTE, WRITEBACK -> {
-                    p.clearDirty(c);
-                    p.completeBackgroundWork(work, true);
-                }
-            }
-            done.add(work);
-        }
-        return done;
     }
 
     @Test
@@ -118,14 +98,7 @@ class SmqPolicyTest {
                 p.tick(true);
             }
             long oblock = rnd.nextInt(10) < 8 ? rnd.nextInt(300) : rnd.nextInt(5_000);
-            boolean write = rnd.nextInt(4) == 0;
-            long r = write ? p.lookupWithWork(oblock, Direction.WRITE, true) : p.lookup(oblock, Direction.READ, false);
-            if (Lookup.isHit(r) && write) {
-                p.setDirty(r);
-            } else if (Lookup.isPromoteNow(r)) {
-                p.completeBackgroundWork(PolicyWork.promote(oblock, Lookup.cblock(r)), true);
-                p.setDirty(Lookup.cblock(r));
-            }
+            long r = access(p, oblock, rnd.nextInt(4) == 0);
             if (Lookup.workQueued(r) || i % 100 == 0) {
                 drain(p, i % 1000 == 0);
             }
