@@ -1,6 +1,8 @@
 package io.tiercache.it;
 
 import static io.tiercache.it.CacheRig.BLOCK;
+import static io.tiercache.it.CacheRig.PASSTHROUGH;
+import static io.tiercache.it.CacheRig.WRITEBACK_T0;
 import static io.tiercache.it.CacheRig.fileBytes;
 import static io.tiercache.it.CacheRig.filled;
 import static io.tiercache.it.CacheRig.pattern;
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * as boot-time activation would. Data goes through NBD (qemu-io, nbdsh).
  */
 class CacheCrashIT {
-    static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
-    static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
 
     @RegisterExtension
     static final CacheRig rig = new CacheRig();

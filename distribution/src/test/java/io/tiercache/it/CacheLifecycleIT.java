@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -140,11 +141,7 @@ class CacheLifecycleIT {
     void s21_reloadPreservesMappingsAcrossPolicies() throws Exception {
         Fx fx = rig.fixture("s21");
         rig.create(fx, "0 smq 2 migration_threshold 0");
-        long[] blocks = new long[30];
-        for (int i = 0; i < 30; i++) {
-            blocks[i] = i;
-        }
-        rig.writeBlocks(fx, 0x40, blocks);
+        rig.writeBlocks(fx, 0x40, LongStream.range(0, 30).toArray());
         rig.message(fx, "migration_threshold", "2048");
         Status prev = rig.await(fx, "some blocks clean", Duration.ofSeconds(30), s -> s.dirty() < 30);
         List<String> verify = new ArrayList<>();

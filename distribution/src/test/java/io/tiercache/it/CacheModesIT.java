@@ -1,6 +1,8 @@
 package io.tiercache.it;
 
 import static io.tiercache.it.CacheRig.BLOCK;
+import static io.tiercache.it.CacheRig.PASSTHROUGH;
+import static io.tiercache.it.CacheRig.WRITEBACK_T0;
 import static io.tiercache.it.CacheRig.fileBytes;
 import static io.tiercache.it.CacheRig.filled;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,8 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * packaged daemon, data through NBD.
  */
 class CacheModesIT {
-    static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
-    static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
 
     @RegisterExtension
     static final CacheRig rig = new CacheRig();
@@ -94,10 +95,7 @@ class CacheModesIT {
     void s11_safeLvmStyleSwitchToPassthrough() throws Exception {
         Fx fx = rig.fixture("s11");
         rig.create(fx, "0 smq 2 migration_threshold 0");
-        long[] blocks = new long[20];
-        for (int i = 0; i < 20; i++) {
-            blocks[i] = 3L * i;
-        }
+        long[] blocks = LongStream.range(0, 20).map(i -> 3 * i).toArray();
         rig.writeBlocks(fx, 'a', blocks);
         assertThat(rig.status(fx).dirty()).isEqualTo(20);
         rig.cli("reload", "s11", "--table", fx.table("0 cleaner 0")).ok();
@@ -164,11 +162,7 @@ class CacheModesIT {
 
         Fx many = rig.fixture("s18many");
         rig.create(many, "0 smq 0");
-        long[] blocks = new long[100];
-        for (int b = 0; b < 100; b++) {
-            blocks[b] = b;
-        }
-        rig.writeBlocks(many, 1, blocks);
+        rig.writeBlocks(many, 1, LongStream.range(0, 100).toArray());
         rig.await(many, "dirty = 0", Duration.ofSeconds(60), st -> st.dirty() == 0);
         rig.reloadResume(many, "1 passthrough smq 0");
         assertThat(rig.status(many).used()).isEqualTo(100);

@@ -38,6 +38,9 @@ import picocli.CommandLine;
  */
 final class CacheRig implements BeforeAllCallback, AfterAllCallback {
     static final int BLOCK = 64 << 10;
+    /** Cache-target arguments shared by the scenarios: writeback, no migrations; passthrough. */
+    static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
+    static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
     static final long ORIGIN_SECTORS = 32768;
 
     /** The test class's folder: fixture files, the daemon's state and control socket. */
