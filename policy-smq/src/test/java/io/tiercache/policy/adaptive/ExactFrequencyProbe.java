@@ -26,9 +26,13 @@ import java.util.TreeSet;
 final class ExactFrequencyProbe {
     record Params(double k, double beta, double m, double a, double theta) {
         static Params fromSystemProperties() {
-            return new Params(Double.parseDouble(System.getProperty("k", "2")),
-                    Double.parseDouble(System.getProperty("beta", "3")), Double.parseDouble(System.getProperty("m", "0.5")),
-                    Double.parseDouble(System.getProperty("a", "1")), Double.parseDouble(System.getProperty("theta", "2")));
+            return new Params(property("k", 2), property("beta", 3), property("m", 0.5), property("a", 1),
+                    property("theta", 2));
+        }
+
+        private static double property(String name, double otherwise) {
+            String v = System.getProperty(name);
+            return v == null ? otherwise : Double.parseDouble(v);
         }
     }
 

@@ -27,6 +27,20 @@ final class FamilyTraces {
             () -> scanMix("f8_scanmix1.0_half", 208, 15_000, 60_000, 400_000, 1.0, 0.5, 1_024, 8_192, 0.0),
             () -> scanMix("f9_scanmix0.8_w20", 209, 40_000, 150_000, 800_000, 0.8, 0.2, 4_096, 32_768, 0.2));
 
+    /**
+     * The shared traces' own three shapes at their own parameters (from their manifest), with other
+     * seeds and {@code lengthFactor} times the accesses: how much of a score is the luck of a seed,
+     * and how it moves with the length of a trace.
+     */
+    static List<Spec> reseeded(int seed, int lengthFactor) {
+        String suffix = "_s" + seed + "_x" + lengthFactor;
+        return List.of(
+                () -> TraceGenerator.zipf("zipf1.0" + suffix, seed, 50_000, 300_000 * lengthFactor, 1.0, 16, 0),
+                () -> shift("shift" + suffix, seed + 1, 60_000, 400_000 * lengthFactor, 4_000, 40_000, false, 0.5, 0),
+                () -> scanMix("scanmix0.9" + suffix, seed + 2, 20_000, 60_000, 400_000 * lengthFactor, 0.9, 0.3,
+                        2_048, 16_384, 0));
+    }
+
     /** Share of the hot set's accesses, and the Zipf exponent inside it, as in {@code shift_small}. */
     private static final double HOT_SHARE = 0.9;
     private static final double HOT_ALPHA = 0.6;

@@ -38,7 +38,8 @@ class FamilyTracesTest {
             perExtent.merge(trace.block(i) / EXTENT, 1, Integer::sum);
         }
         int top = hotBlocks / EXTENT / 10;
-        long busiest = perExtent.values().stream().sorted((a, b) -> b - a).limit(top).mapToLong(Integer::longValue).sum();
+        long busiest = perExtent.values().stream().sorted((a, b) -> b - a).limit(top)
+                .mapToLong(Integer::longValue).sum();
         return (double) busiest / period;
     }
 }

@@ -123,8 +123,8 @@ final class PolicyComparison {
     }
 
     /**
-     * {@code main [shared|family|generated|all] [policies,…] [accesses/s]}: prints the table(s). The shared
-     * traces are looked for in {@code shared/traces} above the working directory.
+     * {@code main [shared|family|generated|all|reseeded|speed] [policies,…] [accesses/s]}: prints the
+     * table(s). The shared traces are looked for in {@code shared/traces} above the working directory.
      */
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "all";
@@ -149,6 +149,13 @@ final class PolicyComparison {
         }
         if (which.equals("generated") || which.equals("all")) {
             suite("generated", TraceGenerator.SUITE, policies, base);
+        }
+        if (which.equals("reseeded")) { // not part of "all": 6 suites of 3 traces
+            for (int seed : new int[] {301, 311, 321, 331}) {
+                suite("reseeded " + seed, FamilyTraces.reseeded(seed, 1), policies, base);
+            }
+            suite("reseeded 301, twice as long", FamilyTraces.reseeded(301, 2), policies, base);
+            suite("reseeded 301, four times as long", FamilyTraces.reseeded(301, 4), policies, base);
         }
     }
 
