@@ -39,12 +39,14 @@ final class Popularity {
         return -(oblock >>> EXTENT_SHIFT) - 1;
     }
 
-    /** Counts one access to {@code oblock}. */
-    void record(long oblock) {
-        if (sketch.frequency(oblock) > 0) {
+    /** Counts one access to {@code oblock}; true if it counted for the extent too (a reuse). */
+    boolean record(long oblock) {
+        boolean reuse = sketch.frequency(oblock) > 0;
+        if (reuse) {
             sketch.increment(extentKey(oblock));
         }
         sketch.increment(oblock);
+        return reuse;
     }
 
     /** Recent uses of the block itself, 0..15. */

@@ -66,9 +66,18 @@ final class SegmentedLru {
 
     /** The recent uses of cached block {@code c}, or 0 if it is stale. */
     int currentUses(int c, Popularity popularity) {
-        int uses = popularity.uses(blocks.oblock[c]);
-        int idle = (now - blocks.stamp(c)) & (BlockTable.STAMPS - 1);
+        return current(popularity.uses(blocks.oblock[c]), blocks.stamp(c));
+    }
+
+    /** A count of {@code uses} last added to at clock {@code stamp}: itself, or 0 if it is stale. */
+    int current(int uses, int stamp) {
+        int idle = (now - stamp) & (BlockTable.STAMPS - 1);
         return idle * Math.max(uses, 1) > staleProduct ? 0 : uses;
+    }
+
+    /** The clock, in units of an eighth of the cache size in accesses; wraps at {@link BlockTable#STAMPS}. */
+    int now() {
+        return now;
     }
 
     /** A freshly promoted or loaded block, at the most recent end of its segment. */

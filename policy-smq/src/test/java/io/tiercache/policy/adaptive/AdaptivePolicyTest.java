@@ -28,7 +28,7 @@ class AdaptivePolicyTest {
     void theFactoryRegistersItsOwnName() {
         assertThat(AdaptivePolicyFactory.class.getAnnotation(io.tiercache.spi.ExtensionName.class).value())
                 .isEqualTo("adaptive");
-        assertThat(FACTORY.version().toString()).isEqualTo("1.2.0");
+        assertThat(FACTORY.version().toString()).isEqualTo("1.3.0");
         assertThat(FACTORY.hintSize()).isEqualTo(4);
         assertThat(FACTORY.aliasOf()).isEmpty();
         assertThatThrownBy(() -> FACTORY.create(PolicyGeometry.ofBlocks(1L << 32, 1L << 40, 128), new SimClock()))
