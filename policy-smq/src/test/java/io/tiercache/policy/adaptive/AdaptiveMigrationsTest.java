@@ -1,6 +1,5 @@
 package io.tiercache.policy.adaptive;
 
-import static io.tiercache.policy.PolicyDriver.access;
 import static io.tiercache.policy.PolicyDriver.drain;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.adaptive;
 import static io.tiercache.policy.adaptive.AdaptiveDriver.cached;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.core.policy.CheckedPolicy;
+import io.tiercache.policy.PolicyInvariants;
 import io.tiercache.spi.policy.Direction;
 import io.tiercache.spi.policy.Lookup;
 import io.tiercache.spi.policy.PolicyWork;
@@ -27,20 +27,7 @@ import org.junit.jupiter.api.Test;
 class AdaptiveMigrationsTest {
     @Test
     void underARandomLoadTheContractHoldsAndResidencyStaysWithinTheCache() {
-        CheckedPolicy p = adaptive(100, 5_000);
-        Random rnd = new Random(7);
-        for (int i = 1; i <= 200_000; i++) {
-            if (i % 3 == 0) {
-                p.tick(true);
-            }
-            long oblock = rnd.nextInt(10) < 8 ? rnd.nextInt(300) : rnd.nextInt(5_000);
-            long r = access(p, oblock, rnd.nextInt(4) == 0);
-            if (Lookup.workQueued(r) || i % 100 == 0) {
-                drain(p, i % 1000 == 0);
-            }
-            assertThat(p.residency()).isLessThanOrEqualTo(100);
-        }
-        assertThat(p.violation()).isEmpty();
+        PolicyInvariants.randomLoadKeepsTheContract(adaptive(100, 5_000), 100, i -> {});
     }
 
     @Test
@@ -87,11 +74,7 @@ class AdaptiveMigrationsTest {
             assertThat(Lookup.isHit(write(p, oblock))).isTrue();
         }
         assertThat(p.dirtyCount()).isEqualTo(32);
-        assertThat(drain(p, false)).as("busy, nothing is cleaned").isEmpty();
-        List<PolicyWork> done = drain(p, true);
-        assertThat(done).allMatch(w -> w.op() == PolicyWork.Op.WRITEBACK);
-        assertThat(done.stream().map(w -> w.cblock().value()).toList()).containsExactlyInAnyOrderElementsOf(dirty);
-        assertThat(p.dirtyCount()).isZero();
+        PolicyInvariants.idleCleaningWritesBackEveryDirtyBlock(p, dirty);
         assertThat(p.residency()).as("writebacks keep the mappings").isEqualTo(32);
     }
 

@@ -1,19 +1,17 @@
 package io.tiercache.policy.smq;
 
-import static io.tiercache.policy.PolicyDriver.access;
 import static io.tiercache.policy.PolicyDriver.drain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.core.policy.CheckedPolicy;
 import io.tiercache.core.sim.SimClock;
+import io.tiercache.policy.PolicyInvariants;
 import io.tiercache.spi.policy.Direction;
 import io.tiercache.spi.policy.Lookup;
 import io.tiercache.spi.policy.PolicyGeometry;
 import io.tiercache.spi.policy.PolicyWork;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -90,21 +88,7 @@ class SmqPolicyTest {
 
     @Test
     void underARandomLoadTheContractHoldsAndResidencyStaysWithinTheCache() {
-        CheckedPolicy p = smq(100, 5_000);
-        Random rnd = new Random(7);
-        for (int i = 1; i <= 200_000; i++) {
-            clock.set(i * 1_000_000L);
-            if (i % 3 == 0) {
-                p.tick(true);
-            }
-            long oblock = rnd.nextInt(10) < 8 ? rnd.nextInt(300) : rnd.nextInt(5_000);
-            long r = access(p, oblock, rnd.nextInt(4) == 0);
-            if (Lookup.workQueued(r) || i % 100 == 0) {
-                drain(p, i % 1000 == 0);
-            }
-            assertThat(p.residency()).isLessThanOrEqualTo(100);
-        }
-        assertThat(p.violation()).isEmpty();
+        PolicyInvariants.randomLoadKeepsTheContract(smq(100, 5_000), 100, i -> clock.set(i * 1_000_000L));
     }
 
     @Test
@@ -114,11 +98,7 @@ class SmqPolicyTest {
         for (int i = 0; i < 32; i++) {
             dirty.add(overwrite(p, 3L * i));
         }
-        assertThat(drain(p, false)).as("busy smq does not clean").isEmpty();
-        List<PolicyWork> done = drain(p, true);
-        assertThat(done).allMatch(w -> w.op() == PolicyWork.Op.WRITEBACK);
-        assertThat(done.stream().map(w -> w.cblock().value()).toList()).containsExactlyInAnyOrderElementsOf(dirty);
-        assertThat(p.dirtyCount()).isZero();
+        PolicyInvariants.idleCleaningWritesBackEveryDirtyBlock(p, dirty);
     }
 
     @Test
