@@ -115,8 +115,8 @@ public final class AdaptivePolicy implements CachePolicy {
         if (victim == NONE || migrations.isFull()) {
             return Lookup.MISS;
         }
-        long victimBlock = blocks.oblock[victim];
-        int victimExtent = segments.current(popularity.extentReuses(victimBlock), extents.lastReuse(victimBlock));
+        // the victim's extent matters only to extent evidence, which needs MIN_USES reuses to count
+        int victimExtent = extentReuses >= Admission.MIN_USES ? currentExtentReuses(blocks.oblock[victim]) : 0;
         int kind = Admission.overVictim(uses, extentReuses, segments.currentUses(victim, popularity), victimExtent,
                 feedback);
         if (kind == Admission.REJECT) {
@@ -124,6 +124,11 @@ public final class AdaptivePolicy implements CachePolicy {
         }
         migrations.replace(victim, oblock, kind == Admission.BY_EXTENT);
         return Lookup.MISS_WORK_QUEUED;
+    }
+
+    /** The reuses in {@code oblock}'s extent, or 0 if the extent has gone quiet. */
+    private int currentExtentReuses(long oblock) {
+        return segments.current(popularity.extentReuses(oblock), extents.lastReuse(oblock));
     }
 
     // ---- background work ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ final class ExtentActivity {
 
     /** A multiplicative hash of the extent, its top 32 bits scaled to the table (no division). */
     private int slot(long oblock) {
-        long h = (oblock >>> Popularity.EXTENT_SHIFT) * 0x9E3779B97F4A7C15L;
+        long h = (oblock >>> Popularity.EXTENT_SHIFT) * OriginIndex.GOLDEN_RATIO_64;
         return (int) (((h >>> 32) * stamps.length) >>> 32);
     }
 

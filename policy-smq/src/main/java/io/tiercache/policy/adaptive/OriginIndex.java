@@ -10,7 +10,8 @@ import java.util.Arrays;
  */
 final class OriginIndex {
     private static final int NONE = LinkedLists.NONE;
-    private static final long GOLDEN_RATIO_64 = 0x9E3779B97F4A7C15L;
+    /** 2^64 / φ: multiplying by it spreads neighbouring keys over the top bits (Fibonacci hashing). */
+    static final long GOLDEN_RATIO_64 = 0x9E3779B97F4A7C15L;
 
     private final long[] keys;
     private final int[] chain;
