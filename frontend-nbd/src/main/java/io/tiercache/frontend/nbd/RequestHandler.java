@@ -1,5 +1,7 @@
 package io.tiercache.frontend.nbd;
 
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_BLOCK_STATUS;
+import static io.tiercache.frontend.nbd.NbdConstants.CMD_CACHE;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_DISC;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_READ;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE;
@@ -38,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * device for good; a connection whose zero-copy replies make no progress for
  * {@code nbd.zero-copy-timeout-ms} (30 s) is therefore closed.
  *
+ * <p>How a connection ends decides what becomes of the requests it has sent. After a soft
+ * disconnect ({@code DISC}) or a server stop, every request received before it still runs, even
+ * when the client closes the socket at once: the protocol promises as much. After a hard
+ * disconnect (the connection lost without {@code DISC}), requests that have not yet reached the
+ * device are dropped: nobody will see their replies, a client that reconnects re-sends what it
+ * still needs, and a stale write run late could land on top of the newer data it wrote since.
+ * Requests already inside the device complete; that cannot be undone. A request whose only
+ * product is its reply (READ, BLOCK_STATUS, the CACHE hint) never runs once the connection is gone.
+ *
  * <p>The export is closed once the connection is gone and no I/O is running on it any more.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
@@ -67,6 +78,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final long regionTimeoutNanos;
     private final ArrayDeque<NbdRequest> queued = new ArrayDeque<>();
     private final AtomicBoolean exportClosed = new AtomicBoolean();
+    /** The connection was lost without DISC: requests not yet at the device are dropped. Read on I/O threads. */
+    private volatile boolean abandoned;
     private ChannelHandlerContext ctx;
     private int outstanding;
     private long outstandingBytes;
@@ -169,10 +182,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
      */
     private void runOnIoThread(NbdRequest req, ByteBuf buf) {
         Object outcome;
-        if (req.type() == CMD_READ && !ctx.channel().isActive()) {
-            req.release(); // nobody is left to read it
-            buf.release();
-            outcome = Unpooled.EMPTY_BUFFER;
+        if (abandoned || (answerOnly(req) && !ctx.channel().isActive())) {
+            req.release(); // see the class comment: nobody is left to read the reply
+            if (buf != null) {
+                buf.release();
+            }
+            outcome = ESHUTDOWN; // never sent: the connection is gone
         } else {
             outcome = runner.run(ctx.alloc(), req, buf);
         }
@@ -184,6 +199,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             release(outcome);
             closeExport();
         }
+    }
+
+    /** Requests that change nothing on the device: their reply is all they are for. */
+    private static boolean answerOnly(NbdRequest req) {
+        return req.type() == CMD_READ || req.type() == CMD_BLOCK_STATUS || req.type() == CMD_CACHE;
     }
 
     private void finished(NbdRequest req, Object outcome) {
@@ -292,14 +312,21 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         cleanUp(); // the pipeline is torn down after channelInactive; this only covers odd paths
     }
 
-    /** The connection is gone: drop what has not started; the export goes when I/O has drained. */
+    /**
+     * The connection is gone. After DISC or a stop, what is queued still runs (as running requests
+     * finish); after a hard disconnect it is dropped. The export goes when I/O has drained.
+     */
     private void cleanUp() {
         inactive = true;
-        for (NbdRequest req; (req = queued.poll()) != null; ) {
-            req.release();
-            outstanding--;
-            outstandingBytes -= cost(req);
+        if (!draining) {
+            abandoned = true;
+            for (NbdRequest req; (req = queued.poll()) != null; ) {
+                req.release();
+                outstanding--;
+                outstandingBytes -= cost(req);
+            }
         }
+        startQueued();
         afterChange();
     }
 

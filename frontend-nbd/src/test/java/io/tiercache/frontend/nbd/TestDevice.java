@@ -30,6 +30,7 @@ final class TestDevice {
     private final AtomicInteger opensTotal = new AtomicInteger();
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong fuaWrites = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
     private final AtomicInteger blockedNow = new AtomicInteger();
     private volatile boolean suspended;
     private volatile IOException failure;
@@ -115,6 +116,11 @@ final class TestDevice {
 
     long flushes() {
         return flushes.get();
+    }
+
+    /** READ calls that reached the device. */
+    long reads() {
+        return reads.get();
     }
 
     long fuaWrites() {
@@ -223,6 +229,7 @@ final class TestDevice {
 
         @Override
         public void read(ByteBuffer dst, long offset) throws IOException {
+            reads.incrementAndGet();
             gate();
             check(offset, dst.remaining(), Errno.EINVAL);
             dst.put(data, (int) offset, dst.remaining());
