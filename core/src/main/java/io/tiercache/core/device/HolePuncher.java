@@ -14,6 +14,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,8 +150,13 @@ class HolePuncher implements AutoCloseable {
         private final MethodHandle fallocate;
         private final MethodHandle close;
         private final VarHandle errno;
-        /** One capture buffer per thread, so a hole punch allocates nothing. */
-        private final ThreadLocal<MemorySegment> capture;
+        /**
+         * errno capture buffers, reused. Not thread-local: the NBD frontend calls the device from a
+         * new virtual thread per request, so a per-thread buffer would be a new native segment
+         * (and a Cleaner) per TRIM. A bounded queue takes and returns without allocating.
+         */
+        private final ArrayBlockingQueue<MemorySegment> captures = new ArrayBlockingQueue<>(64);
+        private final StructLayout layout;
 
         private Libc(MethodHandle open, MethodHandle fallocate, MethodHandle close, VarHandle errno,
                 StructLayout layout) {
@@ -158,7 +164,16 @@ class HolePuncher implements AutoCloseable {
             this.fallocate = fallocate;
             this.close = close;
             this.errno = errno;
-            this.capture = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(layout));
+            this.layout = layout;
+        }
+
+        private MemorySegment takeCapture() {
+            MemorySegment state = captures.poll();
+            return state != null ? state : Arena.ofAuto().allocate(layout);
+        }
+
+        private void giveBack(MemorySegment state) {
+            captures.offer(state); // dropped when 64 are pooled already; the GC frees it then
         }
 
         private static Libc load() {
@@ -196,7 +211,7 @@ class HolePuncher implements AutoCloseable {
         int openWriteOnly(Path path) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment cpath = arena.allocateFrom(path.toString());
-                MemorySegment state = capture.get();
+                MemorySegment state = arena.allocate(layout);
                 int fd = (int) open.invokeExact(state, cpath, O_WRONLY | O_CLOEXEC, 0);
                 if (fd < 0) {
                     LOG.warn("{}: cannot open for fallocate (errno {}): discard keeps data", path,
@@ -211,7 +226,7 @@ class HolePuncher implements AutoCloseable {
 
         /** fallocate(2); 0 on success, else errno. */
         int fallocate(int fd, int mode, long offset, long length) {
-            MemorySegment state = capture.get();
+            MemorySegment state = takeCapture();
             try {
                 int r = (int) fallocate.invokeExact(state, fd, mode, offset, length);
                 return r == 0 ? 0 : (int) errno.get(state, 0L);
@@ -219,6 +234,8 @@ class HolePuncher implements AutoCloseable {
                 // Not expected from a bound downcall; treat the mode as unusable rather than fail I/O.
                 LOG.warn("fallocate downcall failed: {}", t.toString());
                 return ENOSYS;
+            } finally {
+                giveBack(state);
             }
         }
 

@@ -47,6 +47,32 @@ class HolePuncherTest {
         assertThat(Files.size(file)).isEqualTo(2 * MIB);
     }
 
+    /** As the NBD frontend calls it: each request on a virtual thread of its own, many at once. */
+    @Test
+    void zeroRangesFromManyVirtualThreadsAtOnce() throws Exception {
+        Path file = dataFile(MIB);
+        try (HolePuncher p = HolePuncher.open(file);
+                var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 256; i += 2) {
+                long offset = (long) i * 4096;
+                results.add(threads.submit(() -> p.zeroRange(offset, 4096)));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        }
+        byte[] all = Files.readAllBytes(file);
+        for (int i = 0; i < 256; i++) {
+            byte[] block = Arrays.copyOfRange(all, i * 4096, (i + 1) * 4096);
+            if (i % 2 == 0) {
+                assertThat(block).as("block %d zeroed", i).containsOnly(0);
+            } else {
+                assertThat(block).as("block %d kept", i).doesNotContain(0);
+            }
+        }
+    }
+
     @Test
     void zeroRangeSucceedsOnARegularFile() throws Exception {
         Path file = dataFile(MIB);
