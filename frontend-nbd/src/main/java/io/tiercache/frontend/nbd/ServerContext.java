@@ -4,7 +4,7 @@ import io.tiercache.spi.frontend.Export;
 import io.tiercache.spi.frontend.ExportRegistry;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,12 +17,13 @@ final class ServerContext {
 
     private final ExportRegistry exports;
     private final NbdSettings settings;
-    private final ExecutorService ioExecutor;
+    /** Runs the block I/O; the server owns it and shuts it down, connections only hand it work. */
+    private final Executor ioExecutor;
     private final NbdTls tls;
     private final LongAdder zeroCopyReplies = new LongAdder();
     private volatile boolean stopping;
 
-    ServerContext(ExportRegistry exports, NbdSettings settings, ExecutorService ioExecutor, NbdTls tls) {
+    ServerContext(ExportRegistry exports, NbdSettings settings, Executor ioExecutor, NbdTls tls) {
         this.exports = exports;
         this.settings = settings;
         this.ioExecutor = ioExecutor;
@@ -41,7 +42,7 @@ final class ServerContext {
         return settings;
     }
 
-    ExecutorService ioExecutor() {
+    Executor ioExecutor() {
         return ioExecutor;
     }
 

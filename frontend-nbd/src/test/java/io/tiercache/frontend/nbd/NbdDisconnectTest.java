@@ -3,6 +3,7 @@ package io.tiercache.frontend.nbd;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_DISC;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_READ;
 import static io.tiercache.frontend.nbd.NbdConstants.CMD_WRITE;
+import static io.tiercache.frontend.nbd.NbdConstants.SIMPLE_REPLY_MAGIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -13,8 +14,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +118,7 @@ class NbdDisconnectTest {
 
         assertThat(Arrays.copyOf(device.data(), 4096)).containsOnly(7);
         ByteBuf reply = ch.readOutbound();
-        assertThat(reply.getInt(0)).as("simple reply magic").isEqualTo(0x67446698);
+        assertThat(reply.getInt(0)).as("simple reply magic").isEqualTo(SIMPLE_REPLY_MAGIC);
         assertThat(reply.getInt(4)).as("no error").isZero();
         assertThat(reply.getLong(8)).as("cookie").isEqualTo(9);
         reply.release();
@@ -148,7 +149,7 @@ class NbdDisconnectTest {
     }
 
     /** An executor that queues tasks until the test runs them, on the test's thread. */
-    private static final class ManualExecutor extends AbstractExecutorService {
+    private static final class ManualExecutor implements Executor {
         private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
 
         @Override
@@ -166,29 +167,6 @@ class NbdDisconnectTest {
                 task = tasks.poll();
             }
             task.run();
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
     }
 }
