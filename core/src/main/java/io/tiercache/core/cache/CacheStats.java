@@ -1,5 +1,6 @@
 package io.tiercache.core.cache;
 
+import io.tiercache.core.metrics.MetricSink;
 import io.tiercache.spi.metadata.MetadataStats;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -50,6 +51,21 @@ final class CacheStats {
         for (LongAdder a : new LongAdder[] {readHits, readMisses, writeHits, writeMisses, demotions, promotions}) {
             sb.append(u32(a)).append(' ');
         }
+    }
+
+    /**
+     * The same counters for a scrape, not wrapped at 2^32 (a wrap would read as a counter reset).
+     * Hits and misses continue from the values saved in the metadata.
+     */
+    void report(MetricSink sink) {
+        sink.counter("tiercache_cache_read_hits_total", "Reads served from the cache device.", readHits.sum());
+        sink.counter("tiercache_cache_read_misses_total", "Reads served from the origin.", readMisses.sum());
+        sink.counter("tiercache_cache_write_hits_total", "Writes to blocks in the cache.", writeHits.sum());
+        sink.counter("tiercache_cache_write_misses_total", "Writes to blocks not in the cache.", writeMisses.sum());
+        sink.counter("tiercache_cache_promotions_total", "Blocks copied into the cache since the table was loaded.",
+                promotions.sum());
+        sink.counter("tiercache_cache_demotions_total", "Blocks dropped from the cache since the table was loaded.",
+                demotions.sum());
     }
 
     private static long u32(LongAdder a) {

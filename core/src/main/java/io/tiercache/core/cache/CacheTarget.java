@@ -3,6 +3,7 @@ package io.tiercache.core.cache;
 import io.tiercache.core.dm.Bio;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.core.dm.Target;
+import io.tiercache.core.metrics.MetricSink;
 import io.tiercache.core.policy.CheckedPolicy;
 import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.frontend.BlockStatusContext;
@@ -173,6 +174,11 @@ public final class CacheTarget implements Target {
             }
         }
         return StatusLine.render(settings, statusParts, preresume.cacheSize());
+    }
+
+    @Override
+    public void metrics(MetricSink sink) {
+        CacheMetrics.report(sink, settings, statusParts, preresume.cacheSize());
     }
 
     @Override

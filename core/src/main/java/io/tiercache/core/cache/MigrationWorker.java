@@ -63,6 +63,11 @@ final class MigrationWorker implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("cache-worker-" + log.device()).start(this::loop);
     }
 
+    /** Migrations copying data now. */
+    int migrationsInFlight() {
+        return migrations.ioMigrations.get();
+    }
+
     long migrationThreshold() {
         return migrationThreshold;
     }

@@ -180,7 +180,7 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
                 return Optional.empty();
             }
             held = true;
-            return Optional.of(new Held(spans));
+            return Optional.of(new Held(spans, length, System.nanoTime()));
         } finally {
             if (!held) {
                 device.exit();
@@ -206,10 +206,14 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
     /** The in-flight hold of one zero-copy read; closing it ends the request. */
     private final class Held implements ReadRegions {
         private final List<FileSpan> spans;
+        private final long length;
+        private final long startNanos;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Held(List<FileSpan> spans) {
+        Held(List<FileSpan> spans, long length, long startNanos) {
             this.spans = spans;
+            this.length = length;
+            this.startNanos = startNanos;
         }
 
         @Override
@@ -221,6 +225,7 @@ public final class DeviceHandle implements Export, DeviceResolver.Opened {
         public void close() {
             if (released.compareAndSet(false, true)) {
                 device.exit();
+                device.accountRead(length, startNanos);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.tiercache.core.dm;
 
 import io.tiercache.core.device.FileDevice;
+import io.tiercache.core.metrics.MetricSink;
 import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.block.Errno;
 import jakarta.inject.Inject;
@@ -237,6 +238,12 @@ public final class DeviceMapper implements DeviceResolver {
     /** {@code dmsetup wait NAME [EVENT]}: until the event counter exceeds {@code after}. */
     public long await(String name, long after, long timeoutMillis) throws DmException, InterruptedException {
         return get(name).awaitEvent(after, timeoutMillis);
+    }
+
+    /** Every device's metrics (see {@link MappedDevice#report}), and how many devices there are. */
+    public void report(MetricSink sink) {
+        sink.gauge("tiercache_devices", "Mapped devices, with or without a live table.", devices.size());
+        devices.values().forEach(d -> d.report(sink));
     }
 
     /** Device names, sorted. */

@@ -1,5 +1,6 @@
 package io.tiercache.core.dm;
 
+import io.tiercache.core.metrics.MetricSink;
 import io.tiercache.spi.block.BlockIoException;
 import io.tiercache.spi.block.Errno;
 import java.io.IOException;
@@ -30,6 +31,7 @@ public final class MappedDevice {
     private int inFlight;
     private int openCount;
     private long eventNr;
+    private final IoStats stats = new IoStats();
 
     MappedDevice(String name) {
         this.name = name;
@@ -46,11 +48,20 @@ public final class MappedDevice {
     /** Runs a request against the live table, waiting while the device is suspended. */
     void submit(Bio bio) throws IOException {
         Table table = enter();
+        long start = System.nanoTime();
+        boolean failed = true;
         try {
             table.map(bio);
+            failed = false;
         } finally {
             exit();
+            stats.done(bio.op(), bio.length(), System.nanoTime() - start, failed);
         }
+    }
+
+    /** Accounts a request that went through {@link #enter()} and {@link #exit()} directly. */
+    void accountRead(long length, long startNanos) {
+        stats.done(Bio.Op.READ, length, System.nanoTime() - startNanos, false);
     }
 
     /**
@@ -226,6 +237,44 @@ public final class MappedDevice {
             return new DeviceInfo(name, suspended, live != null,
                     inactive != null, openCount, eventNr, live == null ? 0 : live.entries().size(),
                     live == null ? 0 : live.sizeSectors());
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /**
+     * Reports the device's state, its I/O accounting and its live targets' own metrics (each
+     * labelled with the target's start sector), all labelled with the device's name. Takes no
+     * lifecycle lock, so a scrape never waits for a suspend or a metadata commit; a target whose
+     * table is being replaced may still be asked, which {@link Target#metrics} must tolerate.
+     */
+    public void report(MetricSink sink) {
+        DeviceInfo info = info();
+        Table table = live();
+        MetricSink dev = sink.withLabels("device", name);
+        dev.gauge("tiercache_device_suspended", "1 while the device is suspended.", info.suspended() ? 1 : 0);
+        dev.gauge("tiercache_device_open_count", "Open references: frontend connections and stacked devices.",
+                info.openCount());
+        dev.gauge("tiercache_device_size_bytes", "Size of the live table.", info.sizeSectors() * 512);
+        dev.counter("tiercache_device_events_total", "Device events raised (dmsetup info's event number).",
+                info.eventNr());
+        dev.gauge("tiercache_device_in_flight", "Requests inside the live table now.", inFlight());
+        stats.report(dev);
+        if (table != null) {
+            for (Table.Entry e : table.entries()) {
+                try {
+                    e.target().metrics(dev.withLabels("start", Long.toString(e.spec().start())));
+                } catch (RuntimeException ex) {
+                    // a target torn down under the scrape: its samples are simply missing this time
+                }
+            }
+        }
+    }
+
+    private int inFlight() {
+        state.lock();
+        try {
+            return inFlight;
         } finally {
             state.unlock();
         }

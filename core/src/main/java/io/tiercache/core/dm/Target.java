@@ -1,5 +1,6 @@
 package io.tiercache.core.dm;
 
+import io.tiercache.core.metrics.MetricSink;
 import io.tiercache.spi.block.Errno;
 import io.tiercache.spi.frontend.BlockStatusContext;
 import io.tiercache.spi.frontend.ExtentSink;
@@ -64,6 +65,14 @@ public interface Target {
     default String status() {
         return "";
     }
+
+    /**
+     * Reports the target's own metrics (a cache target: hits, misses, migrations, dirty blocks)
+     * into {@code sink}, which already carries the device's labels. Called from a scrape with no
+     * lock held and possibly while the table is being replaced or destroyed, so it reads only
+     * in-memory counters, does no I/O and does not throw. Default: nothing.
+     */
+    default void metrics(MetricSink sink) {}
 
     /** Handles {@code message NAME SECTOR WORDS...}; returns text to print, usually empty. */
     default String message(List<String> words) throws DmException {
