@@ -5,6 +5,7 @@ import io.tiercache.core.daemon.Daemon;
 import io.tiercache.core.daemon.DaemonConfig;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,6 +33,10 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--nbd-socket", paramLabel = "PATH", description = "Also serve NBD on this unix socket.")
     private Path nbdSocket;
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default from conf/: none).")
+    private String metricsListen;
+
     @Option(names = "--state", paramLabel = "DIR", description = "Where device tables are kept across restarts.")
     private Path state;
 
@@ -47,9 +52,12 @@ final class DaemonCommand implements Callable<Integer> {
         DaemonConfig config;
         Optional<Path> demoImage;
         try {
+            Properties file = DaemonConfig.file();
+            if (metricsListen != null) {
+                file.setProperty(Daemon.METRICS_LISTEN, metricsListen);
+            }
             config = DaemonConfig.resolve(parent.controlFlag(), Optional.ofNullable(nbdListen),
-                    Optional.ofNullable(nbdSocket), Optional.ofNullable(state), Optional.ofNullable(plugins),
-                    DaemonConfig.file());
+                    Optional.ofNullable(nbdSocket), Optional.ofNullable(state), Optional.ofNullable(plugins), file);
             demoImage = demo == null ? Optional.empty() : Optional.of(DemoDevice.prepare(demo));
         } catch (IllegalArgumentException | java.io.IOException e) {
             LOG.error("tiercache daemon: {}", e.getMessage());

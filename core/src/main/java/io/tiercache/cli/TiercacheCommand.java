@@ -138,6 +138,12 @@ public final class TiercacheCommand {
         return send("targets", List.of());
     }
 
+    @Command(name = "metrics", mixinStandardHelpOptions = true,
+            description = "Print the daemon's metrics in Prometheus text format (as its metrics endpoint serves them).")
+    int metrics() {
+        return send("metrics", List.of());
+    }
+
     @Command(name = "wait", mixinStandardHelpOptions = true,
             description = "Wait until the device's event number exceeds EVENT (default 0).")
     int waitEvent(@Parameters(index = "0", paramLabel = "NAME") String name,

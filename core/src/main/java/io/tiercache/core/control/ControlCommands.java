@@ -7,6 +7,8 @@ import io.tiercache.core.control.Invocation.UsageException;
 import io.tiercache.core.dm.DeviceMapper;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.core.dm.TableParser;
+import io.tiercache.core.metrics.JvmMetrics;
+import io.tiercache.core.metrics.Scrape;
 import io.tiercache.spi.block.Errno;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ public final class ControlCommands {
             entry("message", Syntax.of("message NAME SECTOR WORD...", 3, "NAME", "SECTOR", "WORD").repeatingLast()),
             entry("ls", Syntax.of("ls", 0)),
             entry("targets", Syntax.of("targets", 0)),
+            entry("metrics", Syntax.of("metrics", 0)),
             entry("wait", Syntax.of("wait [-v] NAME [EVENT]", 1, "NAME", "EVENT").flags("--verbose")));
 
     /** What a running command may ask about the connection it serves. */
@@ -97,6 +100,7 @@ public final class ControlCommands {
                     in.args().subList(2, in.args().size()));
             case "ls" -> ls();
             case "targets" -> Response.ok(ControlOutput.targets(dm.types().all()));
+            case "metrics" -> Response.ok(Scrape.text(dm::report, JvmMetrics::report));
             case "wait" -> await(name, in.arg(1).isPresent() ? number(in.args().get(1), 1, "EVENT") : 0,
                     in.flag("--verbose"), session);
             default -> throw new IllegalStateException("verb without handler: " + in.verb());

@@ -9,10 +9,14 @@ import io.tiercache.core.dm.DmException;
 import io.tiercache.core.inject.DaemonModule;
 import io.tiercache.core.inject.PluginModule;
 import io.tiercache.core.inject.TargetModule;
+import io.tiercache.core.metrics.JvmMetrics;
+import io.tiercache.core.metrics.MetricsServer;
+import io.tiercache.core.metrics.Scrape;
 import io.tiercache.core.plugin.PluginCatalog;
 import io.tiercache.spi.frontend.Frontend;
 import io.tiercache.spi.frontend.FrontendContext;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** The settings key of the metrics endpoint ({@code HOST:PORT}); unset or blank: none. */
+    public static final String METRICS_LISTEN = "metrics.listen";
 
     private final DaemonConfig config;
     private final DeviceMapper dm;
@@ -36,6 +42,7 @@ public final class Daemon implements AutoCloseable {
     private final StateStore state;
     private final ControlServer control;
     private final List<Frontend> started = new ArrayList<>();
+    private MetricsServer metrics;
 
     @Inject
     public Daemon(DaemonConfig config, DeviceMapper dm, Map<String, Frontend> frontends, DeviceExports exports,
@@ -67,6 +74,7 @@ public final class Daemon implements AutoCloseable {
 
     public void start() throws Exception {
         state.lock();
+        startMetrics(); // before any device is touched: a bad or taken address stops the start here
         state.restore(dm);
         dm.addListener(state);
         FrontendContext ctx = new FrontendContext() {
@@ -96,9 +104,27 @@ public final class Daemon implements AutoCloseable {
         LOG.info("tiercache daemon ready; control socket {}", config.control());
     }
 
+    /** The Prometheus endpoint, if {@code metrics.listen} is set. */
+    private void startMetrics() throws IOException {
+        String listen = config.extra().getOrDefault(METRICS_LISTEN, "");
+        if (listen.isBlank()) {
+            return;
+        }
+        try {
+            metrics = MetricsServer.start(listen, () -> Scrape.text(dm::report, JvmMetrics::report));
+        } catch (IOException e) {
+            throw new IOException("metrics.listen " + listen + ": " + e.getMessage(), e);
+        }
+        LOG.info("metrics on http://{}{}", listen, MetricsServer.PATH);
+    }
+
     /** Stops serving and suspends every device (a clean stop). */
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         control.close();
         for (Frontend f : started.reversed()) {
             try {

@@ -54,6 +54,18 @@ class ControlCommandsTest {
     }
 
     @Test
+    void metricsPrintsEveryDeviceInPrometheusText() {
+        assertThat(run("create", "d", "--table", fx.linear(0, 8, 0))).isEqualTo(Response.ok());
+        Response r = run("metrics");
+        assertThat(r.status()).isZero();
+        var samples = io.tiercache.core.metrics.Samples.parse(r.out());
+        assertThat(samples).containsEntry("tiercache_devices", 1.0)
+                .containsEntry("tiercache_device_size_bytes{device=\"d\"}", 4096.0)
+                .containsKey("tiercache_jvm_heap_used_bytes");
+        assertThat(run("metrics", "d").status()).isEqualTo(2);
+    }
+
+    @Test
     void anEmptyTableCreatesATablelessDevice() {
         assertThat(run("create", "d", "--table", "# nothing\n\n")).isEqualTo(Response.ok());
         assertThat(run("info", "d").out()).contains("Tables present:    None\n");
