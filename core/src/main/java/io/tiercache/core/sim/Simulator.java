@@ -21,6 +21,10 @@ import java.util.Optional;
  *       in this model, so every promotion is done before the next access it affects);
  *   <li>completions notify dirtiness as the target does: a promotion then {@code clearDirty} (or
  *       {@code setDirty} for an overwrite); a demotion or writeback {@code clearDirty} first;
+ *   <li>as the traces' cache model has it, a write miss whose block is promoted within the same
+ *       access leaves the block dirty, also when the promotion was queued behind a demotion (the
+ *       target would have sent that write to the origin and copied the block clean; the model
+ *       counts the copy as instantaneous, so the write lands in the cache);
  *   <li>the device is never idle during a replay.
  * </ul>
  * The policy runs behind the {@link CheckedPolicy} adapter, so a broken policy stops the replay.
@@ -39,6 +43,8 @@ public final class Simulator {
     private long demotions;
     private long writebacks;
     private long ticks;
+    /** The block the current access writes, or -1: its promotion leaves it dirty. */
+    private long writing = -1;
 
     private Simulator(CheckedPolicy policy, SimClock clock, SimOptions options) {
         this.policy = policy;
@@ -84,6 +90,7 @@ public final class Simulator {
         long r;
         if (write) {
             writes++;
+            writing = oblock;
             r = policy.lookupWithWork(oblock, Direction.WRITE, true);
         } else {
             reads++;
@@ -100,6 +107,7 @@ public final class Simulator {
         } else if (Lookup.workQueued(r)) {
             runWorker();
         }
+        writing = -1;
     }
 
     private void runWorker() {
@@ -121,7 +129,7 @@ public final class Simulator {
             case PROMOTE -> {
                 policy.completeBackgroundWork(work, true);
                 promotions++;
-                if (overwrite) {
+                if (overwrite || work.oblock().value() == writing) {
                     policy.setDirty(c);
                 } else {
                     policy.clearDirty(c);
