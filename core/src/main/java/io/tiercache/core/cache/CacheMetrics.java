@@ -18,6 +18,8 @@ final class CacheMetrics {
             sink.gauge("tiercache_cache_metadata_mode", "1 for the metadata's current mode (write, read-only, fail).",
                     m == mode ? 1 : 0, "mode", m.description());
         }
+        sink.gauge("tiercache_cache_io_mode", "1 for the cache's io mode.", 1, "mode",
+                s.mode().word().toLowerCase(Locale.ROOT));
         sink.gauge("tiercache_cache_needs_check", "1 while the metadata's needs_check flag is set.",
                 p.modes().needsCheckForStatus() ? 1 : 0);
         sink.gauge("tiercache_cache_block_size_bytes", "Size of one cache block.", s.blockSectors() * 512);
@@ -42,7 +44,5 @@ final class CacheMetrics {
         } catch (IOException | RuntimeException e) {
             // left out, as the status line prints "Error"
         }
-        sink.gauge("tiercache_cache_io_mode", "1 for the cache's io mode.", 1, "mode",
-                s.mode().word().toLowerCase(Locale.ROOT));
     }
 }

@@ -20,11 +20,13 @@ class CacheMetricsTest {
 
     @TempDir
     Path dir;
+    CacheStack stack;
     CacheStack.Proc proc;
 
     @BeforeEach
     void setUp() throws Exception {
-        proc = CacheStack.f(dir).process();
+        stack = CacheStack.f(dir);
+        proc = stack.process();
     }
 
     @AfterEach
@@ -85,5 +87,33 @@ class CacheMetricsTest {
         assertThat(get(m, "tiercache_device_suspended{device=\"cache\"}")).isEqualTo(1);
         assertThat(get(m, "tiercache_cache_blocks_used" + L)).isEqualTo(1);
         proc.dm.resume("cache");
+    }
+
+    @Test
+    void aFailedCommitShowsAsReadOnlyWithNeedsCheck() throws Exception {
+        proc.create("0 smq 2 migration_threshold 0");
+        proc.write(0, filled(BLOCK, 'P'));
+        proc.probe("m").failWrites.set(1);
+        Status s = proc.status(); // commits, and the commit fails
+        assertThat(s.mode()).isEqualTo("ro");
+        Map<String, Double> m = scrape();
+        assertThat(get(m, "tiercache_cache_metadata_mode" + l("mode", "read-only"))).isEqualTo(1);
+        assertThat(get(m, "tiercache_cache_metadata_mode" + l("mode", "write"))).isZero();
+        assertThat(get(m, "tiercache_cache_needs_check" + L)).isEqualTo(1);
+        assertThat(get(m, "tiercache_cache_io_mode" + l("mode", "writeback"))).isEqualTo(1);
+    }
+
+    @Test
+    void inFailModeTheMetadataCountsAreLeftOutAndTheRestIsStillReported() throws Exception {
+        proc.create("0 smq 2 migration_threshold 0");
+        proc.write(0, filled(BLOCK, 'P'));
+        proc.dm.load("m", "0 " + stack.meta.toFile().length() / 512 + " error"); // the abort cannot re-read it
+        proc.dm.resume("m");
+        assertThat(proc.status().line()).endsWith(" cache Fail");
+        Map<String, Double> m = scrape();
+        assertThat(get(m, "tiercache_cache_metadata_mode" + l("mode", "fail"))).isEqualTo(1);
+        assertThat(get(m, "tiercache_cache_io_mode" + l("mode", "writeback"))).isEqualTo(1);
+        assertThat(get(m, "tiercache_cache_promotions_total" + L)).isEqualTo(1);
+        assertThat(m).doesNotContainKey("tiercache_cache_metadata_blocks" + L);
     }
 }

@@ -36,7 +36,9 @@ public final class Samples {
     public static double get(Map<String, Double> samples, String key) {
         Double v = samples.get(key);
         if (v == null) {
-            throw new AssertionError("no sample " + key + " among " + samples.keySet());
+            String name = key.contains("{") ? key.substring(0, key.indexOf('{')) : key;
+            throw new AssertionError("no sample " + key + "; of that name: "
+                    + samples.keySet().stream().filter(k -> k.startsWith(name)).toList());
         }
         return v;
     }
