@@ -68,6 +68,11 @@ class MetricsIT {
             assertThat(get(m, "tiercache_device_bytes_total{device=\"wb\",op=\"read\"}")).isGreaterThanOrEqualTo(69632);
             assertThat(get(m, "tiercache_device_errors_total{device=\"wb\",op=\"read\"}")).isZero();
             assertThat(get(m, "tiercache_devices")).isEqualTo(1);
+            // the NBD plugin's own counters: qemu-io's two writes and two reads, its connection
+            assertThat(get(m, "tiercache_nbd_requests_total{command=\"write\"}")).isEqualTo(2);
+            assertThat(get(m, "tiercache_nbd_requests_total{command=\"read\"}")).isGreaterThanOrEqualTo(2);
+            assertThat(get(m, "tiercache_nbd_request_errors_total{command=\"read\"}")).isZero();
+            assertThat(get(m, "tiercache_nbd_connections_total{transport=\"tcp\"}")).isGreaterThanOrEqualTo(1);
 
             // the CLI prints the same families from the control socket
             String cli = daemon.cli("metrics").ok().out();

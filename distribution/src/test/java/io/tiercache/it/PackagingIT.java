@@ -44,7 +44,7 @@ class PackagingIT {
                 String id = m.getMainAttributes().getValue("Plugin-Id");
                 assertThat(id).as(jar + " Plugin-Id").isNotBlank().doesNotContain("maven");
                 assertThat(ids.add(id)).as("duplicate plugin id " + id).isTrue();
-                assertThat(m.getMainAttributes().getValue("Plugin-Requires")).isEqualTo(">=1.0.0 & <2.0.0");
+                assertThat(m.getMainAttributes().getValue("Plugin-Requires")).isEqualTo(">=1.1.0 & <2.0.0");
                 assertThat(m.getMainAttributes().getValue("Plugin-Version")).isNotBlank();
                 assertThat(j.stream().map(e -> e.getName()))
                         .as(jar + " must not bundle the SPI, PF4J or Netty")

@@ -1,6 +1,6 @@
 package io.tiercache.core.cache;
 
-import io.tiercache.core.metrics.MetricSink;
+import io.tiercache.spi.metrics.MetricSink;
 import io.tiercache.spi.metadata.MetadataStats;
 import java.util.concurrent.atomic.LongAdder;
 

@@ -3,7 +3,7 @@ package io.tiercache.core.cache;
 import io.tiercache.core.dm.Bio;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.core.dm.Target;
-import io.tiercache.core.metrics.MetricSink;
+import io.tiercache.spi.metrics.MetricSink;
 import io.tiercache.core.policy.CheckedPolicy;
 import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.frontend.BlockStatusContext;

@@ -7,8 +7,7 @@ import io.tiercache.core.control.Invocation.UsageException;
 import io.tiercache.core.dm.DeviceMapper;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.core.dm.TableParser;
-import io.tiercache.core.metrics.JvmMetrics;
-import io.tiercache.core.metrics.Scrape;
+import io.tiercache.core.metrics.DaemonMetrics;
 import io.tiercache.spi.block.Errno;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +57,11 @@ public final class ControlCommands {
     }
 
     private final DeviceMapper dm;
+    private final DaemonMetrics metrics;
 
-    public ControlCommands(DeviceMapper dm) {
+    public ControlCommands(DeviceMapper dm, DaemonMetrics metrics) {
         this.dm = dm;
+        this.metrics = metrics;
     }
 
     /** Runs {@code words} (the verb, then its arguments). Never throws: every outcome is a response. */
@@ -100,7 +101,7 @@ public final class ControlCommands {
                     in.args().subList(2, in.args().size()));
             case "ls" -> ls();
             case "targets" -> Response.ok(ControlOutput.targets(dm.types().all()));
-            case "metrics" -> Response.ok(Scrape.text(dm::report, JvmMetrics::report));
+            case "metrics" -> Response.ok(metrics.scrape());
             case "wait" -> await(name, in.arg(1).isPresent() ? number(in.args().get(1), 1, "EVENT") : 0,
                     in.flag("--verbose"), session);
             default -> throw new IllegalStateException("verb without handler: " + in.verb());

@@ -2,6 +2,7 @@ package io.tiercache.core.control;
 
 import io.tiercache.core.daemon.DaemonConfig;
 import io.tiercache.core.dm.DeviceMapper;
+import io.tiercache.core.metrics.DaemonMetrics;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -40,9 +41,9 @@ public final class ControlServer implements AutoCloseable {
     private Thread acceptor;
 
     @Inject
-    public ControlServer(DaemonConfig config, DeviceMapper dm) {
+    public ControlServer(DaemonConfig config, DeviceMapper dm, DaemonMetrics metrics) {
         this.socket = config.control();
-        this.commands = new ControlCommands(dm);
+        this.commands = new ControlCommands(dm, metrics);
     }
 
     public Path socket() {

@@ -9,9 +9,8 @@ import io.tiercache.core.dm.DmException;
 import io.tiercache.core.inject.DaemonModule;
 import io.tiercache.core.inject.PluginModule;
 import io.tiercache.core.inject.TargetModule;
-import io.tiercache.core.metrics.JvmMetrics;
+import io.tiercache.core.metrics.DaemonMetrics;
 import io.tiercache.core.metrics.MetricsServer;
-import io.tiercache.core.metrics.Scrape;
 import io.tiercache.core.plugin.PluginCatalog;
 import io.tiercache.spi.frontend.Frontend;
 import io.tiercache.spi.frontend.FrontendContext;
@@ -41,18 +40,20 @@ public final class Daemon implements AutoCloseable {
     private final DeviceExports exports;
     private final StateStore state;
     private final ControlServer control;
+    private final DaemonMetrics metricsSource;
     private final List<Frontend> started = new ArrayList<>();
     private MetricsServer metrics;
 
     @Inject
     public Daemon(DaemonConfig config, DeviceMapper dm, Map<String, Frontend> frontends, DeviceExports exports,
-            StateStore state, ControlServer control) {
+            StateStore state, ControlServer control, DaemonMetrics metricsSource) {
         this.config = config;
         this.dm = dm;
         this.frontends = frontends;
         this.exports = exports;
         this.state = state;
         this.control = control;
+        this.metricsSource = metricsSource;
     }
 
     /** Builds the one injector: plugins found in the configured folder, then the core modules. */
@@ -111,7 +112,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         try {
-            metrics = MetricsServer.start(listen, () -> Scrape.text(dm::report, JvmMetrics::report));
+            metrics = MetricsServer.start(listen, metricsSource::scrape);
         } catch (IOException e) {
             throw new IOException("metrics.listen " + listen + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package io.tiercache.core.dm;
 
 import io.tiercache.core.device.FileDevice;
-import io.tiercache.core.metrics.MetricSink;
+import io.tiercache.spi.metrics.MetricSink;
 import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.block.Errno;
 import jakarta.inject.Inject;

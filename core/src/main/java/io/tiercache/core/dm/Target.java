@@ -1,6 +1,6 @@
 package io.tiercache.core.dm;
 
-import io.tiercache.core.metrics.MetricSink;
+import io.tiercache.spi.metrics.MetricSink;
 import io.tiercache.spi.block.Errno;
 import io.tiercache.spi.frontend.BlockStatusContext;
 import io.tiercache.spi.frontend.ExtentSink;

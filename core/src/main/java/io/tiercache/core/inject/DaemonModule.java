@@ -6,6 +6,7 @@ import io.tiercache.core.daemon.Daemon;
 import io.tiercache.core.daemon.DaemonConfig;
 import io.tiercache.core.daemon.DeviceExports;
 import io.tiercache.core.daemon.StateStore;
+import io.tiercache.core.metrics.DaemonMetrics;
 
 /** The daemon's own pieces: settings, exports, device state, control socket. */
 public final class DaemonModule extends AbstractModule {
@@ -22,6 +23,7 @@ public final class DaemonModule extends AbstractModule {
         bind(DaemonConfig.class).toInstance(config);
         bind(DeviceExports.class);
         bind(StateStore.class);
+        bind(DaemonMetrics.class);
         bind(ControlServer.class);
         bind(Daemon.class);
     }

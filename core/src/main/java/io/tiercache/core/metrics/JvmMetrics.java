@@ -1,5 +1,6 @@
 package io.tiercache.core.metrics;
 
+import io.tiercache.spi.metrics.MetricSink;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;

@@ -1,5 +1,6 @@
 package io.tiercache.core.metrics;
 
+import io.tiercache.spi.metrics.MetricSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

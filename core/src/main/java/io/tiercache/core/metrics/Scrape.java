@@ -1,5 +1,7 @@
 package io.tiercache.core.metrics;
 
+import io.tiercache.spi.metrics.MetricSink;
+
 /** One scrape: asks every source for its samples and renders them as Prometheus text. */
 public final class Scrape {
     /** Anything that reports metrics when asked. */

@@ -1,5 +1,6 @@
 package io.tiercache.spi.frontend;
 
+import io.tiercache.spi.metrics.MetricSink;
 import org.pf4j.ExtensionPoint;
 
 /** A server that exports devices to clients. Started once by the daemon, stopped at shutdown. */
@@ -12,4 +13,11 @@ public interface Frontend extends ExtensionPoint {
      * suspends its devices, so no request is lost.
      */
     void stop();
+
+    /**
+     * Reports the frontend's own metrics (connections, requests, errors) when the daemon is
+     * scraped; called from any thread, must be cheap and must not throw. Since SPI 1.1. Default:
+     * nothing.
+     */
+    default void metrics(MetricSink sink) {}
 }

@@ -2,9 +2,11 @@ package io.tiercache.core.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiercache.core.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,7 @@ class ControlCommandsTest {
     @BeforeEach
     void setUp() throws IOException {
         fx = ControlFixture.unstarted(dir);
-        commands = new ControlCommands(fx.dm);
+        commands = new ControlCommands(fx.dm, new DaemonMetrics(fx.dm, Map.of()));
     }
 
     private Response run(String... words) {

@@ -7,6 +7,7 @@ import io.tiercache.core.dm.Target;
 import io.tiercache.core.dm.TargetRegistry;
 import io.tiercache.core.dm.TargetType;
 import io.tiercache.core.dm.targets.LinearTarget;
+import io.tiercache.core.metrics.DaemonMetrics;
 import io.tiercache.spi.block.Errno;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -34,7 +35,7 @@ public final class ControlFixture implements AutoCloseable {
             f.setLength(64L << 20);
         }
         dm = new DeviceMapper(new TargetRegistry(Map.of("linear", new LinearTarget.Type(), "event", new EventType())));
-        server = new ControlServer(config(socket, dir), dm);
+        server = new ControlServer(config(socket, dir), dm, new DaemonMetrics(dm, Map.of()));
     }
 
     public static ControlFixture start(Path dir) throws IOException {

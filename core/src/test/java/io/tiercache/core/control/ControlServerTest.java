@@ -3,6 +3,7 @@ package io.tiercache.core.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tiercache.core.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -136,7 +138,7 @@ class ControlServerTest {
 
     @Test
     void refusesToStartWhereADaemonListens() {
-        ControlServer second = new ControlServer(ControlFixture.config(fx.socket, dir), fx.dm);
+        ControlServer second = new ControlServer(ControlFixture.config(fx.socket, dir), fx.dm, new DaemonMetrics(fx.dm, Map.of()));
         assertThatThrownBy(second::start).isInstanceOf(IOException.class).hasMessageContaining("already listening");
         second.close();
         assertThat(Files.exists(fx.socket)).as("the running daemon's socket is left alone").isTrue();
@@ -149,7 +151,7 @@ class ControlServerTest {
             dead.bind(UnixDomainSocketAddress.of(stale));
         }
         assertThat(Files.exists(stale)).isTrue();
-        ControlServer s = new ControlServer(ControlFixture.config(stale, dir), fx.dm);
+        ControlServer s = new ControlServer(ControlFixture.config(stale, dir), fx.dm, new DaemonMetrics(fx.dm, Map.of()));
         try {
             s.start();
             assertThat(new ControlClient(stale).call(List.of("ls")).status()).isZero();
@@ -161,7 +163,7 @@ class ControlServerTest {
     @Test
     void refusesToDeleteWhatIsNotASocket() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-socket"), "keep me");
-        ControlServer s = new ControlServer(ControlFixture.config(file, dir), fx.dm);
+        ControlServer s = new ControlServer(ControlFixture.config(file, dir), fx.dm, new DaemonMetrics(fx.dm, Map.of()));
         assertThatThrownBy(s::start).hasMessageContaining("not a socket");
         s.close();
         assertThat(Files.readString(file)).isEqualTo("keep me");

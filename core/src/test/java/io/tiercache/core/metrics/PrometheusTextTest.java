@@ -3,6 +3,7 @@ package io.tiercache.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tiercache.spi.metrics.MetricSink;
 import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {

@@ -3,6 +3,7 @@ package io.tiercache.frontend.nbd;
 import io.tiercache.spi.ExtensionName;
 import io.tiercache.spi.frontend.Frontend;
 import io.tiercache.spi.frontend.FrontendContext;
+import io.tiercache.spi.metrics.MetricSink;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import org.pf4j.Extension;
 @Extension
 @ExtensionName("nbd")
 public final class NbdFrontend implements Frontend {
-    private NbdServer server;
+    /** Written under the lock; volatile so that a scrape reads it without waiting for a stop. */
+    private volatile NbdServer server;
 
     /** Constructed by the host's injector. */
     public NbdFrontend() {}
@@ -43,6 +45,15 @@ public final class NbdFrontend implements Frontend {
         if (server != null) {
             server.stop();
             server = null;
+        }
+    }
+
+    /** Connections by transport, requests and failed requests by command, zero-copy replies. */
+    @Override
+    public void metrics(MetricSink sink) {
+        NbdServer s = server;
+        if (s != null) {
+            s.report(sink);
         }
     }
 

@@ -24,6 +24,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tiercache.spi.frontend.ExportRegistry;
+import io.tiercache.spi.metrics.MetricSink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -142,7 +143,13 @@ final class NbdServer {
     }
 
     long zeroCopyReplies() {
-        return context == null ? 0 : context.zeroCopyReplies();
+        return context == null ? 0 : context.stats().zeroCopyReplies();
+    }
+
+    void report(MetricSink sink) {
+        if (context != null) {
+            context.stats().report(sink);
+        }
     }
 
     boolean epoll() {
@@ -183,7 +190,7 @@ final class NbdServer {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        initConnection(ch);
+                        initConnection(ch, tcp);
                     }
                 });
         if (tcp) {
@@ -196,12 +203,15 @@ final class NbdServer {
         return ch;
     }
 
-    private void initConnection(Channel ch) {
+    private void initConnection(Channel ch, boolean tcp) {
         if (context.stopping()) {
             ch.close();
             return;
         }
         connections.add(ch);
+        NbdStats stats = context.stats();
+        stats.connected(tcp);
+        ch.closeFuture().addListener(f -> stats.disconnected(tcp));
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast(DECODER, new HandshakeDecoder())

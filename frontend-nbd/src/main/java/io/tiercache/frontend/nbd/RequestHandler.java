@@ -123,6 +123,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (req.type() == CMD_DISC) {
+            server.stats().request(CMD_DISC, 0);
             req.release();
             draining = true;
             afterChange();
@@ -135,6 +136,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void accept(NbdRequest req) {
         int error = refusing ? ESHUTDOWN : RequestValidator.check(req, size, readOnly, negotiated);
         if (error != 0) {
+            server.stats().request(req.type(), error);
             req.release();
             ctx.writeAndFlush(Replies.error(ctx.alloc(), negotiated.structured(), req, error), ctx.voidPromise());
             return;
@@ -207,6 +209,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finished(NbdRequest req, Object outcome) {
+        server.stats().request(req.type(), outcome instanceof Integer errno ? errno : 0);
         running--;
         runningBytes -= cost(req);
         outstanding--;
@@ -249,7 +252,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         for (int i = 0; i < spans.size() - 1; i++) {
             ctx.write(new DeviceFileRegion(spans.get(i)), ctx.voidPromise());
         }
-        server.countZeroCopy();
+        server.stats().zeroCopyReply();
         ChannelPromise sent = ctx.newPromise();
         sent.addListener(f -> {
             regionsInFlight--;

@@ -5,11 +5,10 @@ import io.tiercache.spi.frontend.ExportRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one server shares: the exports, the settings, the executor that runs
- * block I/O off the event loops, the TLS context, and whether the server is stopping.
+ * block I/O off the event loops, the TLS context, the counters, and whether the server is stopping.
  */
 final class ServerContext {
     /** Fired down every connection's pipeline when {@code stop()} begins. */
@@ -20,7 +19,7 @@ final class ServerContext {
     /** Runs the block I/O; the server owns it and shuts it down, connections only hand it work. */
     private final Executor ioExecutor;
     private final NbdTls tls;
-    private final LongAdder zeroCopyReplies = new LongAdder();
+    private final NbdStats stats = new NbdStats();
     private volatile boolean stopping;
 
     ServerContext(ExportRegistry exports, NbdSettings settings, Executor ioExecutor, NbdTls tls) {
@@ -46,15 +45,10 @@ final class ServerContext {
         return ioExecutor;
     }
 
-    /** Counts a read answered by {@code sendfile}; tests and benchmarks check that zero copy happened. */
-    void countZeroCopy() {
-        zeroCopyReplies.increment();
+    /** The server's counters: connections, requests, zero-copy replies. */
+    NbdStats stats() {
+        return stats;
     }
-
-    long zeroCopyReplies() {
-        return zeroCopyReplies.sum();
-    }
-
 
     boolean stopping() {
         return stopping;

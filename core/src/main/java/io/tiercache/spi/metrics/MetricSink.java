@@ -1,7 +1,8 @@
-package io.tiercache.core.metrics;
+package io.tiercache.spi.metrics;
 
 /**
- * Where a component reports its metrics when asked (a scrape): one call per sample. Reporting is
+ * Where a component — a target, a frontend plugin — reports its metrics when asked (a scrape): one
+ * call per sample. Since SPI 1.1. Reporting is
  * pull-only — nothing is pushed from the I/O path — so components keep plain counters and read
  * them here. Names follow Prometheus conventions ({@code tiercache_…}, {@code _total} for
  * counters, base units: bytes, seconds).
