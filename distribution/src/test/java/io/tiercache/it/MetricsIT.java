@@ -67,6 +67,8 @@ class MetricsIT {
             assertThat(get(m, "tiercache_device_bytes_total{device=\"wb\",op=\"write\"}")).isEqualTo(196608);
             assertThat(get(m, "tiercache_device_bytes_total{device=\"wb\",op=\"read\"}")).isGreaterThanOrEqualTo(69632);
             assertThat(get(m, "tiercache_device_errors_total{device=\"wb\",op=\"read\"}")).isZero();
+            assertThat(get(m, "tiercache_device_request_duration_seconds_count{device=\"wb\",op=\"write\"}"))
+                    .isEqualTo(get(m, "tiercache_device_requests_total{device=\"wb\",op=\"write\"}")).isEqualTo(2);
             assertThat(get(m, "tiercache_devices")).isEqualTo(1);
             // the NBD plugin's own counters: qemu-io's two writes and two reads, its connection
             assertThat(get(m, "tiercache_nbd_requests_total{command=\"write\"}")).isEqualTo(2);

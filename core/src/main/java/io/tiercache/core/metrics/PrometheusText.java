@@ -4,6 +4,7 @@ import io.tiercache.spi.metrics.MetricSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,8 @@ public final class PrometheusText implements MetricSink {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
+    private static final String[] HISTOGRAM_SUFFIXES = {"_bucket", "_sum", "_count"};
+
     private record Family(Kind kind, String help, List<String> lines) {}
 
     private final Map<String, Family> families = new LinkedHashMap<>();
@@ -31,9 +34,13 @@ public final class PrometheusText implements MetricSink {
         if (labels.length % 2 != 0) {
             throw new IllegalArgumentException(name + ": labels must come in name/value pairs");
         }
-        Family f = families.computeIfAbsent(name, n -> new Family(kind, help, new ArrayList<>()));
+        Family f = families.computeIfAbsent(family(kind, name), n -> new Family(kind, help, new ArrayList<>()));
         if (f.kind() != kind) {
             throw new IllegalArgumentException(name + " reported as both " + f.kind() + " and " + kind);
+        }
+        boolean le = labels.length >= 2 && labels[labels.length - 2].equals("le");
+        if (kind == Kind.HISTOGRAM && le != name.endsWith("_bucket")) {
+            throw new IllegalArgumentException(name + ": only a histogram's _bucket samples take an le label");
         }
         StringBuilder line = new StringBuilder(name);
         if (labels.length > 0) {
@@ -50,13 +57,26 @@ public final class PrometheusText implements MetricSink {
         f.lines().add(line.append(' ').append(format(value)).toString());
     }
 
+    /** A histogram's samples ({@code _bucket}, {@code _sum}, {@code _count}) belong to one family. */
+    private static String family(Kind kind, String name) {
+        if (kind != Kind.HISTOGRAM) {
+            return name;
+        }
+        for (String suffix : HISTOGRAM_SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                return name.substring(0, name.length() - suffix.length());
+            }
+        }
+        throw new IllegalArgumentException(name + ": a histogram sample ends in _bucket, _sum or _count");
+    }
+
     /** The exposition text, ending in a newline (empty if nothing was reported). */
     public String render() {
         StringBuilder sb = new StringBuilder(families.size() * 160);
         families.forEach((name, f) -> {
             sb.append("# HELP ").append(name).append(' ');
             escape(sb, f.help(), false).append('\n');
-            sb.append("# TYPE ").append(name).append(' ').append(f.kind() == Kind.COUNTER ? "counter" : "gauge")
+            sb.append("# TYPE ").append(name).append(' ').append(f.kind().name().toLowerCase(Locale.ROOT))
                     .append('\n');
             f.lines().forEach(l -> sb.append(l).append('\n'));
         });

@@ -8,8 +8,11 @@ package io.tiercache.spi.metrics;
  * counters, base units: bytes, seconds).
  */
 public interface MetricSink {
-    /** Whether a sample only goes up (reset only by a restart or a new table) or may go either way. */
-    enum Kind { COUNTER, GAUGE }
+    /**
+     * Whether a sample only goes up (reset only by a restart or a new table), may go either way, or
+     * is part of a histogram ({@code NAME_bucket}, {@code NAME_sum}, {@code NAME_count}).
+     */
+    enum Kind { COUNTER, GAUGE, HISTOGRAM }
 
     /**
      * One sample.
@@ -24,6 +27,34 @@ public interface MetricSink {
 
     default void gauge(String name, String help, double value, String... labels) {
         sample(Kind.GAUGE, name, help, value, labels);
+    }
+
+    /**
+     * A histogram as its samples: {@code NAME_bucket} with an {@code le} label per upper bound (and
+     * {@code +Inf}), counting cumulatively, then {@code NAME_sum} and {@code NAME_count}.
+     *
+     * @param upperBounds the buckets' upper bounds, ascending
+     * @param counts observations per bucket, not cumulative: {@code counts[i]} fell in
+     *     {@code (upperBounds[i-1], upperBounds[i]]}, the last element above every bound
+     * @param sum the sum of all observations
+     */
+    default void histogram(String name, String help, double[] upperBounds, long[] counts, double sum,
+            String... labels) {
+        if (counts.length != upperBounds.length + 1) {
+            throw new IllegalArgumentException(name + ": " + counts.length + " counts for " + upperBounds.length
+                    + " bounds (one more expected, for +Inf)");
+        }
+        String[] withLe = java.util.Arrays.copyOf(labels, labels.length + 2);
+        withLe[labels.length] = "le";
+        long cumulative = 0;
+        for (int i = 0; i <= upperBounds.length; i++) {
+            cumulative += counts[i];
+            withLe[labels.length + 1] = i == upperBounds.length ? "+Inf"
+                    : java.math.BigDecimal.valueOf(upperBounds[i]).stripTrailingZeros().toPlainString();
+            sample(Kind.HISTOGRAM, name + "_bucket", help, cumulative, withLe.clone());
+        }
+        sample(Kind.HISTOGRAM, name + "_sum", help, sum, labels);
+        sample(Kind.HISTOGRAM, name + "_count", help, cumulative, labels);
     }
 
     /** A sink that puts {@code labels} in front of every sample's own (e.g. the device's name). */

@@ -67,12 +67,24 @@ class DeviceMetricsTest {
             assertThat(get(s, key("tiercache_device_requests_total", "lin", "flush"))).isEqualTo(1);
             assertThat(get(s, key("tiercache_device_requests_total", "lin", "write_zeroes"))).isEqualTo(1);
             assertThat(get(s, key("tiercache_device_requests_total", "lin", "discard"))).isZero();
-            assertThat(get(s, key("tiercache_device_request_seconds_total", "lin", "read"))).isPositive();
+            assertThat(get(s, key("tiercache_device_request_duration_seconds_sum", "lin", "read"))).isPositive();
+            assertThat(get(s, key("tiercache_device_request_duration_seconds_count", "lin", "read"))).isEqualTo(2);
+            String inf = "tiercache_device_request_duration_seconds_bucket{device=\"lin\",op=\"read\",le=\"+Inf\"}";
+            assertThat(get(s, inf)).isEqualTo(2);
             assertThat(get(s, "tiercache_device_open_count{device=\"lin\"}")).isEqualTo(1);
             assertThat(get(s, "tiercache_device_size_bytes{device=\"lin\"}")).isEqualTo(16392 * 512.0);
             assertThat(get(s, "tiercache_device_in_flight{device=\"lin\"}")).isZero();
             assertThat(get(s, "tiercache_devices")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void latenciesFallIntoTheFirstBucketWhoseBoundHoldsThem() {
+        assertThat(IoStats.bucket(0)).isZero();
+        assertThat(IoStats.bucket(100_000)).as("bounds are inclusive (le)").isZero();
+        assertThat(IoStats.bucket(100_001)).isEqualTo(1);
+        assertThat(IoStats.bucket(1_000_000_000)).isEqualTo(12);
+        assertThat(IoStats.bucket(60_000_000_000L)).as("above every bound: +Inf").isEqualTo(IoStats.BOUNDS_SECONDS.length);
     }
 
     @Test

@@ -41,6 +41,33 @@ class PrometheusTextTest {
     }
 
     @Test
+    void aHistogramIsOneFamilyWithCumulativeBucketsSumAndCount() {
+        PrometheusText t = new PrometheusText();
+        MetricSink dev = t.withLabels("device", "a");
+        dev.histogram("lat_seconds", "Latency.", new double[] {0.001, 0.5, 2}, new long[] {3, 0, 2, 1}, 4.25,
+                "op", "read");
+        dev.counter("n_total", "N.", 6);
+        assertThat(t.render()).isEqualTo("""
+                # HELP lat_seconds Latency.
+                # TYPE lat_seconds histogram
+                lat_seconds_bucket{device="a",op="read",le="0.001"} 3
+                lat_seconds_bucket{device="a",op="read",le="0.5"} 3
+                lat_seconds_bucket{device="a",op="read",le="2"} 5
+                lat_seconds_bucket{device="a",op="read",le="+Inf"} 6
+                lat_seconds_sum{device="a",op="read"} 4.25
+                lat_seconds_count{device="a",op="read"} 6
+                # HELP n_total N.
+                # TYPE n_total counter
+                n_total{device="a"} 6
+                """);
+        assertThat(Samples.parse(t.render())).containsEntry("lat_seconds_count{device=\"a\",op=\"read\"}", 6.0);
+        assertThatThrownBy(() -> t.histogram("h", "h", new double[] {1}, new long[] {1}, 0))
+                .hasMessageContaining("1 counts for 1 bounds");
+        assertThatThrownBy(() -> t.sample(MetricSink.Kind.HISTOGRAM, "h_total", "h", 1))
+                .hasMessageContaining("ends in _bucket, _sum or _count");
+    }
+
+    @Test
     void valuesAreExactIntegersOrDecimals() {
         assertThat(PrometheusText.format(0)).isEqualTo("0");
         assertThat(PrometheusText.format(4_294_967_296L * 1024)).isEqualTo("4398046511104");
