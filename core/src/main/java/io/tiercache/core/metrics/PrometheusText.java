@@ -34,10 +34,6 @@ public final class PrometheusText implements MetricSink {
         if (labels.length % 2 != 0) {
             throw new IllegalArgumentException(name + ": labels must come in name/value pairs");
         }
-        Family f = families.computeIfAbsent(family(kind, name), n -> new Family(kind, help, new ArrayList<>()));
-        if (f.kind() != kind) {
-            throw new IllegalArgumentException(name + " reported as both " + f.kind() + " and " + kind);
-        }
         boolean le = labels.length >= 2 && labels[labels.length - 2].equals("le");
         if (kind == Kind.HISTOGRAM && le != name.endsWith("_bucket")) {
             throw new IllegalArgumentException(name + ": only a histogram's _bucket samples take an le label");
@@ -53,6 +49,15 @@ public final class PrometheusText implements MetricSink {
                 escape(line, labels[i + 1], true).append('"');
             }
             line.append('}');
+        }
+        // looked up last, so that a refused sample leaves no empty family behind
+        String family = family(kind, name);
+        Family f = families.get(family);
+        if (f == null) {
+            f = new Family(kind, help, new ArrayList<>());
+            families.put(family, f);
+        } else if (f.kind() != kind) {
+            throw new IllegalArgumentException(name + " reported as both " + f.kind() + " and " + kind);
         }
         f.lines().add(line.append(' ').append(format(value)).toString());
     }

@@ -90,5 +90,6 @@ class PrometheusTextTest {
         assertThatThrownBy(() -> t.gauge("g", "h", 1, "odd")).hasMessageContaining("name/value pairs");
         t.gauge("m", "h", 1);
         assertThatThrownBy(() -> t.counter("m", "h", 1)).hasMessageContaining("m reported as both GAUGE and COUNTER");
+        assertThat(t.render()).as("refused samples leave no family behind").isEqualTo("# HELP m h\n# TYPE m gauge\nm 1\n");
     }
 }
