@@ -6,31 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
 import java.io.RandomAccessFile;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Target-semantics §1 and §2 through a real device mapper: S1 (constructor validation) and S2. */
-class CacheConstructorTest {
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
+class CacheConstructorTest extends CacheStackTest {
 
-    @BeforeEach
-    void setUp() throws Exception {
-        stack = CacheStack.f(dir);
-        proc = stack.process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
+    CacheConstructorTest() {
+        super(CacheStack::f);
     }
 
     /** S1: each fails with EINVAL and the kernel's ctr error, and leaves no device behind. */

@@ -6,32 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercache.core.metrics.PrometheusText;
 import io.tiercache.core.metrics.Samples;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The cache target's metrics say what its status line says. */
-class CacheMetricsTest {
+class CacheMetricsTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
     static final String L = "{device=\"cache\",start=\"0\"}";
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        stack = CacheStack.f(dir);
-        proc = stack.process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
+    CacheMetricsTest() {
+        super(CacheStack::f);
     }
 
     private Map<String, Double> scrape() {

@@ -7,35 +7,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercache.core.dm.DeviceHandle;
 import io.tiercache.spi.frontend.BlockStatusContext;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The cache's answers to NBD: where each range lives (tiercache:cache) and CMD_CACHE as a promotion hint. */
-class CacheReportTest {
+class CacheReportTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
     static final long DEVICE = 128L << 20;
 
-    @TempDir
-    Path dir;
-    CacheStack.Proc proc;
+    CacheReportTest() {
+        super(CacheStack::f);
+    }
 
     record Extent(long length, int flags) {}
-
-    @BeforeEach
-    void setUp() throws Exception {
-        proc = CacheStack.f(dir).process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
-    }
 
     List<Extent> extents(BlockStatusContext context, long offset, long length) throws Exception {
         List<Extent> out = new ArrayList<>();

@@ -9,14 +9,10 @@ import io.tiercache.spi.block.BlockIo;
 import io.tiercache.spi.pdata.CacheSuperblock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash semantics (target-semantics §4.7, §4.8): after an unclean stop the cache shows exactly the
@@ -24,23 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * there; no block is ever torn. S12, S14, and the FUA overwrite and clean-flag cases the kernel
  * misses.
  */
-class CrashTest {
+class CrashTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        stack = CacheStack.f(dir);
-        proc = stack.process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
+    CrashTest() {
+        super(CacheStack::f);
     }
 
     private void restart() throws Exception {

@@ -11,12 +11,10 @@ import io.tiercache.spi.block.Errno;
 import io.tiercache.spi.pdata.CacheSuperblock;
 import io.tiercache.spi.pdata.TransactionManager;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metadata failure modes (target-semantics §6, §5.5): a failed metadata operation aborts, sets
@@ -24,26 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
  * refused while needs_check is set (S22). Failures come from the {@code error} and {@code flakey}
  * targets swapped in under the metadata device, or from one injected write error.
  */
-class FailureModesTest {
+class FailureModesTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
     LogCapture log;
+
+    FailureModesTest() {
+        super(CacheStack::small);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        stack = CacheStack.small(dir);
-        proc = stack.process();
         log = new LogCapture();
     }
 
     @AfterEach
     void tearDown() {
         log.close();
-        proc.close();
     }
 
     private long metaSectors() {

@@ -9,31 +9,25 @@ import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
 import io.tiercache.spi.metadata.MetadataImage;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code invalidate_cblocks} (target-semantics §3), after the test suite's invalidate_cblocks_tests. */
-class InvalidateCblocksTest {
+class InvalidateCblocksTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
+    InvalidateCblocksTest() {
+        super(CacheStack::small);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        stack = CacheStack.small(dir);
-        proc = stack.process();
         proc.dm.load("c", "0 " + 100 * 128 + " probe " + stack.cache);
         proc.dm.resume("c");
         proc.create("0 smq 0");
@@ -47,11 +41,6 @@ class InvalidateCblocksTest {
         proc.dm.suspend("cache", false);
         proc.reload("1 passthrough smq 0");
         proc.dm.resume("cache");
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
     }
 
     private void message(String... words) throws DmException {

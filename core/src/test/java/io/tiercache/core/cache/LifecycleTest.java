@@ -3,7 +3,6 @@ package io.tiercache.core.cache;
 import static io.tiercache.core.cache.CacheStack.filled;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,32 +11,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Idleness, concurrency and the lifecycle under load (target-semantics §4.2, §4.7, §5): S15, S19,
  * S21, and a slow origin miss that must not hold up other blocks.
  */
-class LifecycleTest {
+class LifecycleTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        stack = CacheStack.small(dir);
-        proc = stack.process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
+    LifecycleTest() {
+        super(CacheStack::small);
     }
 
     /** S15: a clean, idle cache does no I/O at all, in writeback and in writethrough. */

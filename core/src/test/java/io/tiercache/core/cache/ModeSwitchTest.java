@@ -9,40 +9,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tiercache.core.dm.DeviceInfo;
 import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two 2026 fixes and the order of preresume (target-semantics §5.2.1, §5.3, §5.4): S8, S9, S10,
  * S11, and the shared metadata object.
  */
-class ModeSwitchTest {
+class ModeSwitchTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
     static final String WRITEBACK_T0 = "2 metadata2 writeback smq 2 migration_threshold 0";
     static final String PASSTHROUGH = "2 metadata2 passthrough smq 0";
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
     LogCapture log;
+
+    ModeSwitchTest() {
+        super(CacheStack::f);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        stack = CacheStack.f(dir);
-        proc = stack.process();
         log = new LogCapture();
     }
 
     @AfterEach
     void tearDown() {
         log.close();
-        proc.close();
     }
 
     private static void assertErrno(ThrowingCall call, Errno errno) {

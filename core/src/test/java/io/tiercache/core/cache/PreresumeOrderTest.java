@@ -6,31 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The order of target-semantics §5.2.1: can_resume (a) sized-but-not-loaded, can_resume (b) fix (b),
  * then sizing, then the mapping load with fix (a), then the discards. Each test sets up two refusals
  * at once and checks that the earlier step is the one that answers.
  */
-class PreresumeOrderTest {
+class PreresumeOrderTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
     LogCapture log;
+
+    PreresumeOrderTest() {
+        super(CacheStack::small);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        stack = CacheStack.small(dir);
-        proc = stack.process();
         proc.dm.load("c", "0 " + 64 * 128 + " probe " + stack.cache);
         proc.dm.resume("c");
         log = new LogCapture();
@@ -39,7 +35,6 @@ class PreresumeOrderTest {
     @AfterEach
     void tearDown() {
         log.close();
-        proc.close();
     }
 
     private void refused(Errno errno) {

@@ -6,32 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Resizing (target-semantics §7): sizes are checked at preresume; growing the cache needs a reload;
  * dirty blocks are never dropped, neither by a shrunk cache nor by a shrunk origin.
  */
-class ResizeTest {
+class ResizeTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
     static final long BLOCK_SECTORS = 128;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
     LogCapture log;
+
+    ResizeTest() {
+        super(CacheStack::small);
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        stack = CacheStack.small(dir);
-        proc = stack.process();
         cacheBlocks(64);
         log = new LogCapture();
     }
@@ -39,7 +35,6 @@ class ResizeTest {
     @AfterEach
     void tearDown() {
         log.close();
-        proc.close();
     }
 
     /** Resizes the cache device {@code c} (a slice of the 128-block cache file). */

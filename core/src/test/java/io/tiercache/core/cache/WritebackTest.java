@@ -8,32 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercache.core.dm.DmException;
 import io.tiercache.spi.block.Errno;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Writeback mode (target-semantics §4.3, §4.4, §4.6, §3, §2.2): S3, S4, S13, S16, S20. */
-class WritebackTest {
+class WritebackTest extends CacheStackTest {
     static final int BLOCK = 64 << 10;
 
-    @TempDir
-    Path dir;
-    CacheStack stack;
-    CacheStack.Proc proc;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        stack = CacheStack.f(dir);
-        proc = stack.process();
-    }
-
-    @AfterEach
-    void tearDown() {
-        proc.close();
+    WritebackTest() {
+        super(CacheStack::f);
     }
 
     /** S3: a full-block write is promoted without a copy, lands in cblock 0 and is dirty. */
