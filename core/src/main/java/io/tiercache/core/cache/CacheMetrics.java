@@ -36,11 +36,10 @@ final class CacheMetrics {
             return; // every metadata call fails fast now
         }
         try {
-            long total = Math.min(p.metadata().metadataDeviceBlocks(), StatusLine.MAX_METADATA_BLOCKS);
-            long free = p.metadata().freeMetadataBlocks();
+            StatusLine.MetadataUsage md = StatusLine.MetadataUsage.of(p.metadata());
             sink.gauge("tiercache_cache_metadata_blocks", "4 KiB blocks of the metadata device that can be used.",
-                    total);
-            sink.gauge("tiercache_cache_metadata_blocks_used", "Metadata blocks in use.", Math.max(0, total - free));
+                    md.total());
+            sink.gauge("tiercache_cache_metadata_blocks_used", "Metadata blocks in use.", md.used());
         } catch (IOException | RuntimeException e) {
             // left out, as the status line prints "Error"
         }

@@ -25,21 +25,27 @@ final class StatusLine {
     record Parts(CacheMetadata metadata, MetadataModes modes, CachePolicy policy, CacheStats stats, DirtySet dirty,
             MigrationWorker worker) {}
 
+    /** Status field 2: metadata blocks in use and usable, as the kernel counts them (capped). */
+    record MetadataUsage(long used, long total) {
+        static MetadataUsage of(CacheMetadata metadata) throws IOException {
+            long total = Math.min(metadata.metadataDeviceBlocks(), MAX_METADATA_BLOCKS);
+            return new MetadataUsage(Math.max(0, total - metadata.freeMetadataBlocks()), total);
+        }
+    }
+
     static String render(Settings s, Parts p, long cacheSize) {
         MetadataMode mode = p.modes().mode();
         if (mode == MetadataMode.FAIL) {
             return "Fail";
         }
-        long total;
-        long free;
+        MetadataUsage md;
         try {
-            total = Math.min(p.metadata().metadataDeviceBlocks(), MAX_METADATA_BLOCKS);
-            free = p.metadata().freeMetadataBlocks();
+            md = MetadataUsage.of(p.metadata());
         } catch (IOException | RuntimeException e) {
             return "Error";
         }
         StringBuilder sb = new StringBuilder(160);
-        sb.append(METADATA_BLOCK_SECTORS).append(' ').append(Math.max(0, total - free)).append('/').append(total)
+        sb.append(METADATA_BLOCK_SECTORS).append(' ').append(md.used()).append('/').append(md.total())
                 .append(' ').append(s.blockSectors()).append(' ')
                 .append(p.policy().residency()).append('/').append(cacheSize).append(' ');
         p.stats().appendCounters(sb);

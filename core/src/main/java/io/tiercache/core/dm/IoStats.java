@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code /proc/diskstats}): requests, bytes, failed requests and a histogram of the time each
  * took, per operation. Counted where requests enter the device, so a stacked device's I/O counts on
  * both devices, as in dm. Striped {@link LongAdder}s: many I/O threads add at once and nothing is
- * allocated.
+ * allocated. The request count is the histogram's: each request adds to exactly one bucket.
  */
 final class IoStats {
     private static final Bio.Op[] OPS = Bio.Op.values();
@@ -29,11 +29,10 @@ final class IoStats {
         }
     }
 
-    private final LongAdder[] requests = adders(OPS.length);
     private final LongAdder[] bytes = adders(OPS.length);
     private final LongAdder[] nanos = adders(OPS.length);
     private final LongAdder[] errors = adders(OPS.length);
-    /** Per operation, requests per latency bucket (the last: above every bound). */
+    /** Per operation, requests per latency bucket (the last: above every bound); they sum to the requests. */
     private final LongAdder[][] buckets = new LongAdder[OPS.length][];
 
     IoStats() {
@@ -53,7 +52,6 @@ final class IoStats {
     /** One request of {@code op} over {@code length} bytes ended after {@code elapsedNanos}. */
     void done(Bio.Op op, long length, long elapsedNanos, boolean failed) {
         int i = op.ordinal();
-        requests[i].increment();
         bytes[i].add(length);
         nanos[i].add(elapsedNanos);
         buckets[i][bucket(elapsedNanos)].increment();
@@ -72,16 +70,18 @@ final class IoStats {
         for (Bio.Op op : OPS) {
             int i = op.ordinal();
             String[] label = {"op", OP_LABELS[i]};
+            long[] counts = new long[BOUNDS_NANOS.length + 1];
+            long requests = 0;
+            for (int b = 0; b < counts.length; b++) {
+                counts[b] = buckets[i][b].sum();
+                requests += counts[b];
+            }
             sink.counter("tiercache_device_requests_total", "Requests completed by the device, by operation.",
-                    requests[i].sum(), label);
+                    requests, label);
             sink.counter("tiercache_device_bytes_total", "Bytes covered by completed requests, by operation.",
                     bytes[i].sum(), label);
             sink.counter("tiercache_device_errors_total", "Requests that completed with an error, by operation.",
                     errors[i].sum(), label);
-            long[] counts = new long[BOUNDS_NANOS.length + 1];
-            for (int b = 0; b < counts.length; b++) {
-                counts[b] = buckets[i][b].sum();
-            }
             sink.histogram("tiercache_device_request_duration_seconds",
                     "Time from a request's entry into the device (after any suspend) to its completion.",
                     BOUNDS_SECONDS, counts, nanos[i].sum() / 1e9, label);

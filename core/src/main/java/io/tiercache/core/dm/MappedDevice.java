@@ -249,8 +249,17 @@ public final class MappedDevice {
      * table is being replaced may still be asked, which {@link Target#metrics} must tolerate.
      */
     public void report(MetricSink sink) {
-        DeviceInfo info = info();
-        Table table = live();
+        DeviceInfo info;
+        Table table;
+        int running;
+        state.lock();
+        try {
+            info = info();
+            table = live;
+            running = inFlight;
+        } finally {
+            state.unlock();
+        }
         MetricSink dev = sink.withLabels("device", name);
         dev.gauge("tiercache_device_suspended", "1 while the device is suspended.", info.suspended() ? 1 : 0);
         dev.gauge("tiercache_device_open_count", "Open references: frontend connections and stacked devices.",
@@ -258,7 +267,7 @@ public final class MappedDevice {
         dev.gauge("tiercache_device_size_bytes", "Size of the live table.", info.sizeSectors() * 512);
         dev.counter("tiercache_device_events_total", "Device events raised (dmsetup info's event number).",
                 info.eventNr());
-        dev.gauge("tiercache_device_in_flight", "Requests inside the live table now.", inFlight());
+        dev.gauge("tiercache_device_in_flight", "Requests inside the live table now.", running);
         stats.report(dev);
         if (table != null) {
             for (Table.Entry e : table.entries()) {
@@ -268,15 +277,6 @@ public final class MappedDevice {
                     // a target torn down under the scrape: its samples are simply missing this time
                 }
             }
-        }
-    }
-
-    private int inFlight() {
-        state.lock();
-        try {
-            return inFlight;
-        } finally {
-            state.unlock();
         }
     }
 

@@ -26,7 +26,11 @@ public final class DaemonMetrics {
 
     /** The current samples in Prometheus text format. */
     public String scrape() {
-        return Scrape.text(dm::report, this::reportFrontends, JvmMetrics::report);
+        PrometheusText text = new PrometheusText();
+        dm.report(text);
+        reportFrontends(text);
+        JvmMetrics.report(text);
+        return text.render();
     }
 
     /** A plugin that fails to report loses its samples for this scrape, not the scrape. */
